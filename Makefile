@@ -1,0 +1,38 @@
+# Shop Review Health: one declared environment, one command per job.
+PYTHON ?= python3
+VENV   ?= .venv
+BIN     = $(VENV)/bin
+AS_OF  ?= 2026-10-31
+
+.PHONY: setup run test lint samples bench lab clean
+
+$(BIN)/shop-health: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $@
+
+setup: $(BIN)/shop-health  ## create .venv and install the toolkit with its test tools
+
+run: setup  ## the main job on the bundled samples
+	$(BIN)/shop-health validate --report reports/load_report.csv
+	$(BIN)/shop-health rates --as-of $(AS_OF)
+
+test: setup  ## the whole test suite (notebooks and browser tests included)
+	$(BIN)/python -m pytest
+
+lint: setup
+	$(BIN)/ruff check . && $(BIN)/ruff format --check .
+
+samples: setup  ## regenerate data/samples/ (byte-identical for the same seed)
+	$(BIN)/shop-health sample-data --out data/samples
+
+bench: setup  ## benchmarks; results in bench/results/
+	$(BIN)/python bench/bench_load.py
+	$(BIN)/python bench/bench_rates.py
+
+lab: setup  ## JupyterLab on notebooks/ with the project's environment
+	$(BIN)/jupyter lab notebooks/
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache reports/*/ *.egg-info

@@ -1,0 +1,33 @@
+"""The package's own exceptions: a user mistake raises one of these, never a bare traceback."""
+
+from __future__ import annotations
+
+
+class ShopHealthError(Exception):
+    """Base class: the message says what is wrong and what to do. The CLI prints it as one line."""
+
+
+class DataFileError(ShopHealthError):
+    """An input file cannot be used at all (missing, unreadable, empty, a required column absent)."""
+
+    def __init__(self, path: object, problem: str, *, column: str | None = None, expected: str = "", todo: str = ""):
+        self.path = str(path)
+        self.column = column
+        parts = [f"{self.path}:"]
+        if column:
+            parts.append(f"column '{column}':")
+        parts.append(problem)
+        if expected:
+            parts.append(f"(expected {expected})")
+        message = " ".join(parts)
+        if todo:
+            message += f". {todo}"
+        super().__init__(message)
+
+
+class MappingError(ShopHealthError):
+    """A column mapping file or preset is unknown or malformed."""
+
+
+class ParameterError(ShopHealthError):
+    """A parameter (time zone, date, window, ...) is out of range or malformed."""

@@ -1,0 +1,262 @@
+"""Load a shop's (or a marketplace's) exports into clean canonical frames plus an account of every row.
+
+Examples
+--------
+>>> from toolkit import load_shop_data
+>>> data = load_shop_data()                     # the bundled samples in data/samples/
+>>> data.report.usable
+True
+>>> sorted(data.orders.columns)[:3]
+['cancel_reason', 'created_at', 'delivered_at']
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import pandas as pd
+
+from toolkit import olist
+from toolkit.errors import DataFileError, ParameterError
+from toolkit.mapping import Mapping, load_mapping, to_canonical
+from toolkit.model import CHATS, ORDERS, PRODUCTS, REVIEWS, TABLES, empty_frame
+from toolkit.readers import ROW_COLUMN, read_table
+from toolkit.validate import FILE_COLUMN, SET_ASIDE_COLUMNS, ParseOptions, link_reviews, validate_table
+
+SAMPLES_DIR = Path(__file__).resolve().parent.parent / "data" / "samples"
+EXAMPLES = 5
+
+
+@dataclass
+class FileReport:
+    """How one input file's rows were used: rows_read == accepted + set_aside."""
+
+    table: str
+    file: str
+    rows_read: int
+    accepted: int
+    set_aside: int
+    reasons: pd.DataFrame  # reason, count, example_rows, example_value
+    notes: list[str] = field(default_factory=list)
+
+
+@dataclass
+class LoadReport:
+    files: list[FileReport]
+    problems: list[str] = field(default_factory=list)  # why the data is not usable, if it is not
+
+    @property
+    def usable(self) -> bool:
+        return not self.problems
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row per file and reason (a file with nothing set aside has one row with an empty reason)."""
+        rows = []
+        for f in self.files:
+            head = {
+                "table": f.table,
+                "file": f.file,
+                "rows_read": f.rows_read,
+                "accepted": f.accepted,
+                "set_aside": f.set_aside,
+            }
+            notes = "; ".join(f.notes)
+            if f.reasons.empty:
+                rows.append({**head, "reason": "", "count": 0, "example_rows": "", "example_value": "", "notes": notes})
+            for r in f.reasons.itertuples(index=False):
+                rows.append({**head, **r._asdict(), "notes": notes})
+        return pd.DataFrame(rows)
+
+    def to_csv(self, path: str | Path) -> None:
+        from toolkit.safe_csv import write_csv
+
+        write_csv(self.to_frame(), path)
+
+    def __str__(self) -> str:
+        lines = []
+        for f in self.files:
+            lines.append(f"{f.table:<9} {f.file}")
+            lines.append(f"          rows read {f.rows_read:,} = accepted {f.accepted:,} + set aside {f.set_aside:,}")
+            for note in f.notes:
+                lines.append(f"          note: {note}")
+            for r in f.reasons.itertuples(index=False):
+                value = f" (e.g. {r.example_value!r})" if r.example_value else ""
+                lines.append(f"          {r.count:>7,}  {r.reason}{value}; rows {r.example_rows}")
+        lines.extend(f"NOT USABLE: {p}" for p in self.problems)
+        return "\n".join(lines)
+
+
+@dataclass
+class ShopData:
+    """Clean canonical tables (see :mod:`toolkit.model`), what was set aside, and the load report."""
+
+    orders: pd.DataFrame
+    reviews: pd.DataFrame
+    products: pd.DataFrame
+    chats: pd.DataFrame
+    set_aside: pd.DataFrame  # SET_ASIDE_COLUMNS: table, file, row, reason, value
+    report: LoadReport
+    tz: str = "UTC"
+
+
+def check_tz(tz: str) -> str:
+    try:
+        ZoneInfo(tz)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ParameterError(f"unknown time zone {tz!r}; use an IANA name such as 'Asia/Jakarta' or 'UTC'") from None
+    return tz
+
+
+def resolve_paths(
+    mapping: Mapping, data_dir: str | Path | None, given: dict[str, str | Path | None]
+) -> dict[str, Path]:
+    """The file of each table: the path given, or the first of the mapping's file names found in ``data_dir``."""
+    if not any(given.values()) and data_dir is None:
+        data_dir = SAMPLES_DIR
+    paths: dict[str, Path] = {name: Path(p) for name, p in given.items() if p}
+    if data_dir is not None:
+        data_dir = Path(data_dir)
+        if not data_dir.is_dir():
+            raise DataFileError(data_dir, "folder not found", expected="a folder holding the exported files")
+        for name, tmap in mapping.tables.items():
+            found = next((data_dir / f for f in tmap.files if (data_dir / f).exists()), None)
+            if name not in paths and found is not None:
+                paths[name] = found
+    for name in ("orders", "reviews"):
+        if name not in paths:
+            where = f"in {data_dir}" if data_dir is not None else "(no path given)"
+            names = ", ".join(mapping.tables[name].files)
+            raise DataFileError(
+                data_dir or name,
+                f"no {name} file found {where}",
+                expected=f"one of {names}",
+                todo=f"Pass --{name} PATH",
+            )
+    return paths
+
+
+def load_shop_data(
+    orders: str | Path | None = None,
+    reviews: str | Path | None = None,
+    products: str | Path | None = None,
+    chats: str | Path | None = None,
+    *,
+    data_dir: str | Path | None = None,
+    preset: str | None = None,
+    mapping: str | Path | None = None,
+    tz: str = "UTC",
+) -> ShopData:
+    """Read, map and validate the exports; with no paths at all, the bundled samples.
+
+    Parameters
+    ----------
+    orders, reviews, products, chats : path, optional
+        CSV/TSV, Parquet or XLSX files. Orders and reviews are needed (directly or found in ``data_dir``).
+    data_dir : path, optional
+        A folder in which the mapping's usual file names are looked up.
+    preset, mapping : str or path, optional
+        A built-in column mapping (``canonical``, ``olist``, ``tiktok-seller-center``) or a mapping file.
+    tz : str
+        The market time zone: timestamps without an offset are local times there.
+    """
+    opts_map = load_mapping(preset, mapping)
+    opts = ParseOptions(check_tz(tz), opts_map.dayfirst, opts_map.reviews_before_delivery)
+    given = {"orders": orders, "reviews": reviews, "products": products, "chats": chats}
+    paths = resolve_paths(opts_map, data_dir, given)
+    raws, reads, aside = {}, [], []
+    if opts_map.adapter == "olist":
+        raws, reads, aside = olist.assemble(paths)
+    else:
+        for name, path in paths.items():
+            raw = read_table(path)
+            raw.frame[FILE_COLUMN] = str(path)
+            raws[name] = raw.frame
+            reads.append((name, raw))
+    frames: dict[str, pd.DataFrame] = {}
+    notes: dict[str, list[str]] = {}
+    for name, raw in reads:
+        notes[str(raw.path)] = list(raw.notes)
+        if raw.malformed:
+            rows = pd.DataFrame(raw.malformed, columns=["row", "value"])
+            aside.append(
+                rows.assign(table=name, file=str(raw.path), reason="row cannot be split into the header's columns")
+            )
+    for name in ("orders", "reviews", "products", "chats"):
+        if name not in raws:
+            frames[name] = empty_frame(TABLES[name])
+            continue
+        raw = raws[name]
+        path = Path(raw[FILE_COLUMN].iloc[0]) if len(raw) else paths[name]
+        canonical, map_notes = to_canonical(raw, name, opts_map, path)
+        notes.setdefault(str(path), []).extend(map_notes)
+        frames[name], rejected = validate_table(TABLES[name], canonical, opts)
+        aside.append(rejected)
+    order_rows = _order_rows(raws.get("orders"), aside)
+    frames["reviews"], rejected = link_reviews(frames["reviews"], frames["orders"], order_rows, opts)
+    aside.append(rejected)
+    nonempty = [a[SET_ASIDE_COLUMNS] for a in aside if len(a)]
+    if nonempty:
+        set_aside = pd.concat(nonempty, ignore_index=True)
+    else:
+        set_aside = pd.DataFrame({c: pd.Series(dtype="object") for c in SET_ASIDE_COLUMNS})
+    report = _report(reads, frames, set_aside, notes)
+    clean = {name: frame.drop(columns=[FILE_COLUMN, ROW_COLUMN], errors="ignore") for name, frame in frames.items()}
+    return ShopData(clean["orders"], clean["reviews"], clean["products"], clean["chats"], set_aside, report, tz)
+
+
+def _order_rows(raw_orders: pd.DataFrame | None, aside: list[pd.DataFrame]) -> pd.DataFrame:
+    """Every order id in the orders file with the reason its rows were set aside (for reviews of them)."""
+    if raw_orders is None or "order_id" not in raw_orders.columns:
+        return pd.DataFrame({"order_id": pd.Series(dtype="str"), "why": pd.Series(dtype="str")})
+    ids = raw_orders[["order_id", FILE_COLUMN, ROW_COLUMN]].rename(columns={FILE_COLUMN: "file", ROW_COLUMN: "row"})
+    ids["order_id"] = ids["order_id"].astype("str").str.strip()
+    reasons = pd.concat(aside) if aside else pd.DataFrame(columns=SET_ASIDE_COLUMNS)
+    reasons = reasons[reasons["table"] == "orders"].drop_duplicates(["file", "row"])
+    merged = ids.merge(reasons[["file", "row", "reason"]], on=["file", "row"], how="left")
+    merged["why"] = "orders row " + merged["row"].astype(str) + ": " + merged["reason"].fillna("")
+    return merged[["order_id", "why"]]
+
+
+def _report(reads, frames, set_aside: pd.DataFrame, notes: dict[str, list[str]]) -> LoadReport:
+    files = []
+    for name, raw in reads:
+        file = str(raw.path)
+        accepted_rows = set()
+        if name in frames and FILE_COLUMN in frames[name].columns:
+            mine = frames[name][frames[name][FILE_COLUMN] == file]
+            accepted_rows = set(mine[ROW_COLUMN].astype(int))
+        mine = set_aside[(set_aside["file"] == file) & ~set_aside["row"].astype(int).isin(accepted_rows)]
+        by_row = mine.drop_duplicates(["row", "reason"])
+        reasons = (
+            by_row.groupby("reason", sort=False)
+            .agg(
+                count=("row", "nunique"),
+                example_rows=("row", lambda r: ", ".join(map(str, sorted(set(r.astype(int)))[:EXAMPLES]))),
+                example_value=("value", "first"),
+            )
+            .reset_index()
+            .sort_values("count", ascending=False, kind="stable")
+        )
+        n_aside = mine["row"].nunique()
+        files.append(
+            FileReport(name, file, raw.rows_read, raw.rows_read - n_aside, n_aside, reasons, notes.get(file, []))
+        )
+    problems = []
+    if frames["orders"].empty:
+        problems.append("no order row could be used; see the reasons above")
+    return LoadReport(files, problems)
+
+
+__all__ = [
+    "load_shop_data",
+    "ShopData",
+    "LoadReport",
+    "FileReport",
+    "SAMPLES_DIR",
+    "ORDERS",
+    "REVIEWS",
+    "PRODUCTS",
+    "CHATS",
+]

@@ -1,0 +1,277 @@
+"""Parse and validate canonical tables: every row is accepted or set aside with a reason.
+
+The row rules of the data model live in :func:`toolkit.model.schema` (pandera); this module parses raw
+text into typed columns, runs that schema lazily to learn which rows break which rule, and adds the
+rules that span rows or tables (duplicates, conflicting ids, reviews of unknown orders, reviews dated
+before their delivery).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+import pandera.pandas as pa
+
+from toolkit.model import KIND_DTYPE, KIND_EXPECTED, ORDERS, REVIEWS, Kind, OrderStatus, Table, schema
+from toolkit.readers import ROW_COLUMN
+
+FILE_COLUMN = "_file"
+MAX_FIELD_CHARS = 100_000
+SET_ASIDE_COLUMNS = ["table", "file", "row", "reason", "value"]
+_POS = "_pos"  # the row's label in the frame being checked, so that several rules can mark the same row
+
+_OFFSET = re.compile(r"(?:Z|[+-]\d{2}:?\d{2})$", re.IGNORECASE)
+_NUMERIC_DATE = re.compile(r"^\s*(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{2}|\d{4})\b")
+_HAS_YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
+_SPREADSHEET_NUMBER = re.compile(r"^\d(\.\d+)?[eE]\+\d+$")
+_WHOLE = re.compile(r"^\d+(\.0+)?$")
+
+
+@dataclass(frozen=True)
+class ParseOptions:
+    """How raw text is read: the market time zone for timestamps without an offset, and D/M/Y vs M/D/Y."""
+
+    tz: str = "UTC"
+    dayfirst: bool = True
+    reviews_before_delivery: str = "set_aside"  # or "keep"
+
+
+def _set_aside(table: Table, rows: pd.DataFrame, reason: str, value: pd.Series | str | None = None) -> pd.DataFrame:
+    if value is None:
+        value = ""
+    return pd.DataFrame(
+        {
+            "table": table.name,
+            "file": rows[FILE_COLUMN].to_numpy(),
+            "row": rows[ROW_COLUMN].to_numpy(),
+            "reason": reason,
+            "value": value.astype(str).str.slice(0, 80).to_numpy() if isinstance(value, pd.Series) else value,
+            _POS: rows.index.to_numpy(),
+        }
+    )
+
+
+def parse_timestamps(values: pd.Series, tz: str = "UTC", dayfirst: bool = True) -> tuple[pd.Series, pd.Series]:
+    """Parse text to UTC timestamps; returns (timestamps, mask of values that could not be read).
+
+    ISO 8601 is read first; then day/month/year (or month/day/year when ``dayfirst`` is false, or when
+    the data shows a month position above 12); then other written dates that contain a four-digit year.
+    A value without an offset is local time in ``tz``.
+
+    Examples
+    --------
+    >>> ts, bad = parse_timestamps(pd.Series(["2024-03-05 10:00", "05/03/2024", "soon"]), tz="Asia/Jakarta")
+    >>> [str(t) for t in ts]
+    ['2024-03-05 03:00:00+00:00', '2024-03-04 17:00:00+00:00', 'NaT']
+    >>> bad.tolist()
+    [False, False, True]
+    """
+    if isinstance(values.dtype, pd.DatetimeTZDtype):
+        return values.dt.tz_convert("UTC").astype(KIND_DTYPE[Kind.TIMESTAMP]), pd.Series(False, index=values.index)
+    if pd.api.types.is_datetime64_dtype(values.dtype):
+        return _localize(values, tz), pd.Series(False, index=values.index)
+    text = values.astype("str").str.strip()
+    present = text.notna() & (text != "")
+    out = pd.Series(pd.NaT, index=values.index, dtype=KIND_DTYPE[Kind.TIMESTAMP])
+    aware = present & text.str.contains(_OFFSET, na=False)
+    if aware.any():
+        out[aware] = pd.to_datetime(text[aware], format="ISO8601", errors="coerce", utc=True)
+    naive = present & ~aware
+    if naive.any():
+        local = pd.to_datetime(text[naive], format="ISO8601", errors="coerce")
+        rest = local.isna()
+        if rest.any():
+            local[rest] = _parse_written_dates(text[naive][rest], dayfirst)
+        out[naive] = _localize(local, tz)
+    return out, present & out.isna()
+
+
+def _localize(local: pd.Series, tz: str) -> pd.Series:
+    local = local.astype("datetime64[us]")
+    # A wall time that occurs twice at a DST change is read as standard time; one that never occurs moves forward.
+    aware = local.dt.tz_localize(tz, ambiguous=np.zeros(len(local), dtype=bool), nonexistent="shift_forward")
+    return aware.dt.tz_convert("UTC").astype(KIND_DTYPE[Kind.TIMESTAMP])
+
+
+def _parse_written_dates(text: pd.Series, dayfirst: bool) -> pd.Series:
+    parts = text.str.extract(_NUMERIC_DATE).astype("float")
+    if (parts[0] > 12).any() and not (parts[1] > 12).any():
+        dayfirst = True
+    elif (parts[1] > 12).any() and not (parts[0] > 12).any():
+        dayfirst = False
+    normal = text.str.replace(r"^(\d{1,2})[.\-](\d{1,2})[.\-]", r"\1/\2/", regex=True)
+    out = pd.Series(pd.NaT, index=text.index, dtype="datetime64[us]")
+    day_month = "%d/%m" if dayfirst else "%m/%d"
+    for fmt in ("%Y %H:%M:%S", "%Y %H:%M", "%Y", "%y %H:%M:%S", "%y %H:%M", "%y"):
+        todo = out.isna()
+        if not todo.any():
+            break
+        out[todo] = pd.to_datetime(normal[todo], format=f"{day_month}/{fmt}", errors="coerce")
+    todo = out.isna() & text.str.contains(_HAS_YEAR, na=False) & ~text.str.match(_NUMERIC_DATE, na=False)
+    if todo.any():
+        out[todo] = pd.to_datetime(text[todo], format="mixed", dayfirst=dayfirst, errors="coerce")
+    return out
+
+
+def _parse_column(table: Table, frame: pd.DataFrame, name: str, opts: ParseOptions) -> tuple[pd.Series, pd.DataFrame]:
+    """One column to its canonical type; the rows whose value cannot be read go to the set-aside list."""
+    kind = table.column(name).kind
+    raw = frame[name]
+    if kind is Kind.TIMESTAMP:
+        parsed, bad = parse_timestamps(raw, opts.tz, opts.dayfirst)
+        return parsed, _set_aside(table, frame[bad], f"{name}: not {KIND_EXPECTED[kind]}", raw[bad])
+    text = raw.astype("str").str.strip()
+    text = text.where(text != "")
+    if kind in (Kind.RATING, Kind.COUNT):
+        whole = text.str.match(_WHOLE, na=False)
+        bad = text.notna() & ~whole
+        number = pd.to_numeric(text.where(whole), errors="coerce").astype("Int64")
+        if kind is Kind.RATING:
+            out_of_range = number.notna() & ~number.isin([1, 2, 3, 4, 5])
+            bad |= out_of_range.fillna(False).astype(bool)
+            number = number.where(~bad).astype(KIND_DTYPE[kind])
+        return number, _set_aside(table, frame[bad], f"{name}: not {KIND_EXPECTED[kind]}", raw[bad])
+    if kind is Kind.ID:
+        bad = text.str.match(_SPREADSHEET_NUMBER, na=False)
+        reason = f"{name}: looks like a number a spreadsheet rounded (export ids as text)"
+        return text, _set_aside(table, frame[bad], reason, raw[bad])
+    if kind is Kind.STATUS:
+        return text.str.casefold(), _set_aside(table, frame.iloc[:0], "")
+    too_long = text.str.len() > MAX_FIELD_CHARS
+    reason = f"{name}: longer than {MAX_FIELD_CHARS:,} characters"
+    return text, _set_aside(table, frame[too_long.fillna(False)], reason, text[too_long.fillna(False)].str.len())
+
+
+def validate_table(table: Table, frame: pd.DataFrame, opts: ParseOptions) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Typed, checked rows of one table and the rows set aside (``SET_ASIDE_COLUMNS``).
+
+    ``frame`` holds canonical column names (absent optional columns are fine) plus ``_file`` and ``_row``.
+    """
+    frame = frame.reset_index(drop=True)
+    present = [c for c in table.names if c in frame.columns]
+    aside = [_set_aside(table, frame.iloc[:0], "")]
+
+    # Exact duplicates collapse onto their first occurrence.
+    dup = frame.duplicated(subset=present, keep="first")
+    if dup.any():
+        first_row = frame.groupby(present, dropna=False, sort=False)[ROW_COLUMN].transform("first")
+        aside.append(_set_aside(table, frame[dup], "exact duplicate of an earlier row (collapsed)", first_row[dup]))
+        frame = frame[~dup]
+
+    typed = pd.DataFrame(index=frame.index)
+    for name in table.names:
+        if name in frame.columns:
+            typed[name], bad = _parse_column(table, frame, name, opts)
+            aside.append(bad)
+        else:
+            typed[name] = pd.Series(pd.NA, index=frame.index, dtype=KIND_DTYPE[table.column(name).kind])
+    if table is REVIEWS:
+        typed["initial_rating"] = typed["initial_rating"].fillna(typed["rating"])
+    if table is ORDERS:
+        typed["quantity"] = typed["quantity"].fillna(1)
+
+    rejected = _rows_of(aside, frame)
+    try:
+        schema(table).validate(typed[~rejected], lazy=True)
+    except pa.errors.SchemaErrors as exc:
+        aside.append(_schema_failures(table, frame, exc.failure_cases))
+    rejected = _rows_of(aside, frame)
+
+    # The same key with different content: we cannot tell which version is right, so none is used.
+    keep = typed[~rejected]
+    clash = keep.duplicated(subset=list(table.key), keep=False)
+    if clash.any():
+        idx = keep.index[clash]
+        rows = frame.loc[idx]
+        others = rows.groupby([typed.loc[idx, k] for k in table.key], sort=False)[ROW_COLUMN].transform(
+            lambda r: ", ".join(map(str, r))
+        )
+        aside.append(
+            _set_aside(table, rows, f"same {'/'.join(table.key)} as another row with different content", others)
+        )
+    rejected = _rows_of(aside, frame)
+    clean = typed[~rejected].copy()
+    clean[FILE_COLUMN] = frame.loc[~rejected, FILE_COLUMN]
+    clean[ROW_COLUMN] = frame.loc[~rejected, ROW_COLUMN]
+    return clean.reset_index(drop=True), pd.concat(aside, ignore_index=True).drop(columns=_POS)
+
+
+def _rows_of(aside: list[pd.DataFrame], frame: pd.DataFrame) -> pd.Series:
+    return pd.Series(frame.index.isin(pd.concat(aside)[_POS]), index=frame.index)
+
+
+def _schema_failures(table: Table, frame: pd.DataFrame, cases: pd.DataFrame) -> pd.DataFrame:
+    """Turn pandera's failure cases into set-aside rows; a whole-row check names itself, not each column."""
+    cases = cases.dropna(subset=["index"])
+    whole_row = cases["schema_context"] == "DataFrameSchema"
+    cases = pd.concat([cases[~whole_row], cases[whole_row].drop_duplicates(["check", "index"]).assign(column=None)])
+    out = []
+    for (column, check), group in cases.groupby(["column", "check"], dropna=False, sort=False):
+        rows = frame.loc[group["index"].astype(int).to_numpy()]
+        if pd.isna(column):
+            out.append(_set_aside(table, rows, str(check)))
+        elif check == "not_nullable":
+            out.append(_set_aside(table, rows, f"{column}: missing"))
+        else:
+            value = pd.Series(group["failure_case"].astype(str).to_numpy(), index=rows.index)
+            expected = KIND_EXPECTED.get(table.column(column).kind, str(check))
+            out.append(_set_aside(table, rows, f"{column}: not {expected}", value))
+    return pd.concat(out, ignore_index=True) if out else _set_aside(table, frame.iloc[:0], "")
+
+
+def link_reviews(
+    reviews: pd.DataFrame,
+    orders: pd.DataFrame | None,
+    order_rows: pd.DataFrame,
+    opts: ParseOptions,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Rules between reviews and orders: the order must exist, belong to the shop, and be delivered first.
+
+    ``order_rows`` maps every order id seen in the orders file (accepted or not) to its file row, so that
+    a review of an order that was set aside says so instead of calling the order unknown.
+    """
+    if orders is None:
+        return reviews, _set_aside(REVIEWS, reviews.iloc[:0], "").drop(columns=_POS)
+    aside = []
+    known = reviews["order_id"].isin(orders["order_id"])
+    seen = reviews["order_id"].isin(order_rows["order_id"])
+    missing = ~known & ~seen
+    aside.append(
+        _set_aside(
+            REVIEWS, reviews[missing], "order_id: no such order in the orders file", reviews["order_id"][missing]
+        )
+    )
+    setaside_order = ~known & seen
+    if setaside_order.any():
+        why = order_rows.drop_duplicates("order_id").set_index("order_id")["why"]
+        value = reviews.loc[setaside_order, "order_id"].map(why)
+        aside.append(_set_aside(REVIEWS, reviews[setaside_order], "its order was set aside", value))
+    shops = orders[["order_id", "shop_id"]].drop_duplicates()
+    pairs = pd.MultiIndex.from_frame(shops)
+    mine = pd.MultiIndex.from_frame(reviews[["order_id", "shop_id"]])
+    wrong_shop = known & ~pd.Series(mine.isin(pairs), index=reviews.index)
+    aside.append(
+        _set_aside(REVIEWS, reviews[wrong_shop], "shop_id: not a shop of this order", reviews["shop_id"][wrong_shop])
+    )
+
+    delivered = orders.groupby(["order_id", "shop_id"], as_index=False)["delivered_at"].min()
+    delivered_at = reviews[["order_id", "shop_id"]].merge(delivered, how="left", on=["order_id", "shop_id"])[
+        "delivered_at"
+    ]
+    delivered_at.index = reviews.index
+    day = reviews["created_at"].dt.tz_convert(opts.tz).dt.normalize()
+    early = known & ~wrong_shop & (day < delivered_at.dt.tz_convert(opts.tz).dt.normalize()).fillna(False)
+    if opts.reviews_before_delivery == "set_aside":
+        aside.append(
+            _set_aside(
+                REVIEWS, reviews[early], "created_at: before its order was delivered", reviews["created_at"][early]
+            )
+        )
+    rejected = _rows_of(aside, reviews)
+    return reviews[~rejected].reset_index(drop=True), pd.concat(aside, ignore_index=True).drop(columns=_POS)
+
+
+__all__ = ["ParseOptions", "parse_timestamps", "validate_table", "link_reviews", "OrderStatus"]
