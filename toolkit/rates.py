@@ -1,0 +1,1193 @@
+"""Negative review rates (SNRR, product and service NRR, SPS), their ledgers, series, contributions and alerts.
+
+Every function is written once with narwhals: give it pandas frames (as in a notebook) and it returns pandas; give it
+Polars frames or DuckDB relations (``duckdb.sql(...)``, e.g. over the Parquet files of a whole marketplace) and it
+returns the same kind, computed by that engine. Definitions follow ``../shared/POLICY.md``:
+
+- A **negative** review has 1 or 2 stars (the latest rating, or the initial one with ``rating="initial"``).
+- A **delivered order** counts once per shop (order lines are deduplicated on ``(shop_id, order_id)``); its day is
+  ``delivered_at`` in the shop's time zone. A review's day is its ``created_at`` in that zone.
+- The window is the ``window_days`` calendar days ending with ``as_of`` (inclusive).
+- **Seller-related** negatives are all negatives except logistics-related ones (``responsibility == "logistics"``).
+  A negative with no known cause is *unattributed*: it counts as seller-related, and the ledger says so.
+- **Product-related**: the cause's area is product. **Service-related**: area fulfilment or service, not logistics.
+- Anchor ``review`` (default): a negative counts by its review day, orders by their delivery day. Anchor ``order``: the
+  numerator is the delivered orders in the window that received a negative review (on or before ``as_of``).
+
+Engine notes (measured while building this module): DuckDB keeps the time zone in the connection, so local days are
+computed with ``timezone(tz, ts)::DATE`` which does not depend on the session zone; narwhals cannot build a date range,
+so the small calendar is built in Python and shipped to the backend (on DuckDB through the input relation's own
+connection); windows are cumulative sums of entry and exit events over a complete shop x day calendar.
+
+Examples
+--------
+>>> import pandas as pd
+>>> from datetime import date
+>>> from toolkit.rates import RateConfig, shop_rates
+>>> ts = lambda s: pd.Timestamp(s, tz="UTC")
+>>> orders = pd.DataFrame({"order_id": ["o1", "o2", "o3", "o4"], "shop_id": "s1", "product_id": "p1",
+...                        "order_status": "delivered", "delivered_at": [ts("2024-05-01 10:00")] * 4})
+>>> reviews = pd.DataFrame({"review_id": ["r1"], "order_id": ["o1"], "shop_id": ["s1"], "product_id": ["p1"],
+...                         "rating": [1], "created_at": [ts("2024-05-03 09:00")]})
+>>> out = shop_rates(orders, reviews, RateConfig(as_of=date(2024, 5, 30)))
+>>> out[["delivered_orders", "seller_negative_reviews", "snrr", "status"]].to_dict("records")
+[{'delivered_orders': 4, 'seller_negative_reviews': 1, 'snrr': 0.25, 'status': 'above_target'}]
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import date, timedelta
+from typing import Any, Literal
+
+import narwhals as nw
+
+from toolkit.errors import ParameterError
+from toolkit.taxonomy import Area, Cause
+
+Z95 = 1.959963984540054
+NEGATIVE_MAX_STARS = 2
+EPOCH = date(1970, 1, 1)
+
+PRODUCT_CAUSES = tuple(c.value for c in Cause if c.area is Area.PRODUCT)
+SERVICE_CAUSES = tuple(c.value for c in Cause if c.area in (Area.FULFILMENT, Area.SERVICE))
+
+#: flag name -> count column in the rate frames
+FLAGS = {
+    "negative": "negative_reviews",
+    "seller": "seller_negative_reviews",
+    "product": "product_negative_reviews",
+    "service": "service_negative_reviews",
+    "logistics": "logistics_negative_reviews",
+    "unattributed": "unattributed_negative_reviews",
+}
+#: rate column -> numerator count column
+RATES = {
+    "snrr": "seller_negative_reviews",
+    "product_nrr": "product_negative_reviews",
+    "service_nrr": "service_negative_reviews",
+}
+RATE_COLUMNS = [
+    "shop_id",
+    "as_of",
+    "window_days",
+    "anchor",
+    "rating",
+    "delivered_orders",
+    *FLAGS.values(),
+    *(f"{r}{s}" for r in RATES for s in ("", "_low", "_high")),
+    "status",
+    "small_sample",
+]
+
+Frame = Any  # a pandas/Polars DataFrame, a Polars LazyFrame or a DuckDB relation
+
+
+@dataclass(frozen=True)
+class RateConfig:
+    """The parameters of every rate: as-of day, window, time zone, anchor, rating and thresholds.
+
+    Parameters
+    ----------
+    as_of : date
+        The last day of the window (inclusive), in the shop's time zone.
+    window_days : int
+        Length of the window in calendar days (30 for SNRR, 60 for SPS).
+    tz : str
+        The shop's market time zone (IANA name); calendar days are taken there.
+    anchor : {"review", "order"}
+        What places a negative in the window: its review day, or its order's delivery day.
+    rating : {"latest", "initial"}
+        Which star rating decides whether a review is negative.
+    target, strict : float
+        Thresholds (fractions): above ``target`` is ``above_target``; above ``strict`` is ``above_strict``.
+    min_orders : int
+        Below this many delivered orders in the window a rate is flagged ``small_sample``.
+
+    Examples
+    --------
+    >>> RateConfig(as_of=date(2024, 5, 30)).first_day
+    datetime.date(2024, 5, 1)
+    """
+
+    as_of: date
+    window_days: int = 30
+    tz: str = "UTC"
+    anchor: Literal["review", "order"] = "review"
+    rating: Literal["latest", "initial"] = "latest"
+    target: float = 0.01
+    strict: float = 0.005
+    min_orders: int = 100
+
+    def __post_init__(self) -> None:
+        from toolkit.load import check_tz
+
+        if not isinstance(self.as_of, date):
+            raise ParameterError(f"as_of must be a date, got {self.as_of!r}; pass e.g. date(2024, 5, 30)")
+        if self.window_days < 1:
+            raise ParameterError(f"window_days must be at least 1, got {self.window_days}")
+        if self.anchor not in ("review", "order"):
+            raise ParameterError(f"anchor must be 'review' or 'order', got {self.anchor!r}")
+        if self.rating not in ("latest", "initial"):
+            raise ParameterError(f"rating must be 'latest' or 'initial', got {self.rating!r}")
+        if not 0 <= self.strict <= self.target <= 1:
+            raise ParameterError(f"need 0 <= strict <= target <= 1, got strict={self.strict}, target={self.target}")
+        check_tz(self.tz)
+
+    @property
+    def first_day(self) -> date:
+        """The first day of the window."""
+        return self.as_of - timedelta(days=self.window_days - 1)
+
+    @property
+    def last(self) -> int:
+        """``as_of`` as a day number (days since 1970-01-01)."""
+        return day_number(self.as_of)
+
+    @property
+    def first(self) -> int:
+        """The first day of the window as a day number."""
+        return self.last - self.window_days + 1
+
+
+def day_number(day: date) -> int:
+    """Days since 1970-01-01: the integer day key used inside the engines.
+
+    Examples
+    --------
+    >>> day_number(date(1970, 1, 31))
+    30
+    """
+    return (day - EPOCH).days
+
+
+# ----------------------------------------------------------------------------------------------- engine plumbing
+
+
+def _lazy(frame: Frame) -> nw.LazyFrame:
+    native = nw.from_native(frame)
+    return native.lazy() if isinstance(native, nw.DataFrame) else native
+
+
+def _same_kind(result: nw.LazyFrame, original: Frame) -> Frame:
+    """Return ``result`` as the kind of frame the caller gave (eager stays eager, lazy stays lazy)."""
+    if isinstance(nw.from_native(original), nw.DataFrame):
+        native = result.collect(backend=nw.from_native(original).implementation).to_native()
+        return native.reset_index(drop=True) if hasattr(native, "reset_index") else native
+    return result.to_native()
+
+
+def _on_backend(frame: Frame | None, like: nw.LazyFrame) -> nw.LazyFrame | None:
+    """An optional side table (attribution, products) moved to the backend of ``like`` if it is not there yet."""
+    if frame is None:
+        return None
+    lf = _lazy(frame)
+    if lf.implementation is like.implementation:
+        return lf
+    if like.implementation is nw.Implementation.DUCKDB:
+        # only the default connection is reachable from here; relations built with duckdb.sql() live there
+        return nw.from_native(frame).lazy(backend="duckdb") if isinstance(nw.from_native(frame), nw.DataFrame) else lf
+    return nw.from_native(lf.collect().to_arrow(), eager_only=True).lazy(backend=like.implementation)
+
+
+def _sql_literal(value: object) -> str:
+    if isinstance(value, date):
+        return f"DATE '{value.isoformat()}'"
+    if isinstance(value, int | float):
+        return repr(value)
+    return "'" + str(value).replace("'", "''") + "'"
+
+
+def _small_frame(like: nw.LazyFrame, data: dict[str, list], sql_types: dict[str, str]) -> nw.LazyFrame:
+    """A small frame built in Python (a calendar, a shop list) on the same backend and connection as ``like``."""
+    impl = like.implementation
+    if impl is nw.Implementation.DUCKDB:
+        names = list(data)
+        n = len(next(iter(data.values()))) if data else 0
+        casts = ", ".join(f'CAST("{c}" AS {sql_types[c]}) AS "{c}"' for c in names)
+        if n == 0:
+            nulls = ", ".join(f'CAST(NULL AS {sql_types[c]}) AS "{c}"' for c in names)
+            return nw.from_native(like.to_native().query("_like", f"SELECT {nulls} WHERE false"))
+        rows = ", ".join("(" + ", ".join(_sql_literal(data[c][i]) for c in names) + ")" for i in range(n))
+        sql = f"SELECT {casts} FROM (VALUES {rows}) AS v({', '.join(chr(34) + c + chr(34) for c in names)})"
+        return nw.from_native(like.to_native().query("_like", sql))
+    if impl is nw.Implementation.PYSPARK:
+        session = like.to_native().sparkSession
+        rows = list(zip(*data.values(), strict=True))
+        schema = ", ".join(f"{c} {sql_types[c].replace('VARCHAR', 'STRING')}" for c in data)
+        return nw.from_native(session.createDataFrame(rows, schema=schema))
+    backend = nw.Implementation.POLARS if impl is nw.Implementation.POLARS else impl
+    frame = nw.from_dict(data, backend=backend)
+    casts = [nw.col(c).cast(nw.String) for c, t in sql_types.items() if t == "VARCHAR"]
+    return frame.lazy().with_columns(*casts) if casts else frame.lazy()
+
+
+def _with_day(lf: nw.LazyFrame, column: str, tz: str, out: str = "day") -> nw.LazyFrame:
+    """Add ``out``: the calendar day (day number) of timestamp ``column`` in time zone ``tz``.
+
+    Naive timestamps are read as UTC. DuckDB and Spark cannot convert time zones through narwhals (the zone lives in
+    the session), so they get their own zone-independent expression.
+    """
+    impl = lf.implementation
+    if impl is nw.Implementation.DUCKDB:
+        rel = lf.to_native()
+        dtype = str(dict(zip(rel.columns, rel.dtypes, strict=True))[column]).upper()
+        ts = f'"{column}"' if "TIME ZONE" in dtype else f"timezone('UTC', \"{column}\")"
+        zone = tz.replace("'", "''")
+        expr = f"CAST(CAST(timezone('{zone}', {ts}) AS DATE) - DATE '1970-01-01' AS BIGINT)"
+        return nw.from_native(rel.project(f'*, {expr} AS "{out}"'))
+    if impl is nw.Implementation.PYSPARK:
+        from pyspark.sql import functions as F  # noqa: N812
+
+        sdf = lf.to_native()
+        if sdf.sparkSession.conf.get("spark.sql.session.timeZone") != "UTC":
+            raise ParameterError("set spark.sql.session.timeZone to UTC: date casts otherwise shift days")
+        local = F.to_date(F.from_utc_timestamp(F.col(column), tz))
+        return nw.from_native(sdf.withColumn(out, F.datediff(local, F.lit("1970-01-01").cast("date"))))
+    ts = nw.col(column)
+    if lf.collect_schema()[column].time_zone is None:
+        ts = ts.dt.replace_time_zone("UTC")
+    if tz != "UTC":
+        ts = ts.dt.convert_time_zone(tz)
+    local_ms = ts.dt.replace_time_zone(None).dt.timestamp("ms")
+    return lf.with_columns((local_ms // 86_400_000).cast(nw.Int64).alias(out))
+
+
+def _calendar(like: nw.LazyFrame, first: int, last: int, shops: nw.LazyFrame) -> nw.LazyFrame:
+    """The complete shop x day calendar from day number ``first`` to ``last`` (with the date of each day)."""
+    days = list(range(first, last + 1))
+    dates = [EPOCH + timedelta(days=d) for d in days]
+    frame = _small_frame(like, {"day": days, "date": dates}, {"day": "BIGINT", "date": "DATE"})
+    return shops.join(frame, how="cross")
+
+
+def _shop_universe(orders: nw.LazyFrame, reviews: nw.LazyFrame, shops: list[str] | None) -> nw.LazyFrame:
+    """The shops to report: those given, or every shop with an order or a review."""
+    if shops is not None:
+        return _small_frame(orders, {"shop_id": list(dict.fromkeys(shops))}, {"shop_id": "VARCHAR"})
+    both = nw.concat(
+        [orders.select(nw.col("shop_id").cast(nw.String)), reviews.select(nw.col("shop_id").cast(nw.String))],
+        how="vertical",
+    )
+    return both.unique(subset=["shop_id"])
+
+
+# ----------------------------------------------------------------------------------------------- classification
+
+
+def delivered_orders(orders: nw.LazyFrame, tz: str) -> nw.LazyFrame:
+    """One row per delivered order and shop: ``shop_id, order_id, day`` (day number of delivery in ``tz``)."""
+    lf = orders.filter((nw.col("order_status") == "delivered") & ~nw.col("delivered_at").is_null())
+    lf = _with_day(lf.select("shop_id", "order_id", "delivered_at"), "delivered_at", tz)
+    return lf.group_by("shop_id", "order_id").agg(nw.col("day").min())
+
+
+def _stars(reviews: nw.LazyFrame, rating: str) -> nw.Expr:
+    if rating == "initial" and "initial_rating" in reviews.collect_schema().names():
+        return nw.coalesce(nw.col("initial_rating"), nw.col("rating"))
+    return nw.col("rating")
+
+
+def attribute_negatives(reviews: Frame, attribution: Frame | None = None, rating: str = "latest") -> Frame:
+    """Classify every review: negative, and if so seller-, product-, service-, logistics-related or unattributed.
+
+    Parameters
+    ----------
+    reviews : frame
+        Canonical reviews (``review_id, order_id, shop_id, product_id, rating, created_at``; ``initial_rating``
+        optional).
+    attribution : frame, optional
+        ``review_id, shop_id, cause, responsibility``: a :class:`~toolkit.taxonomy.Cause` value (or null) and
+        ``seller/logistics/buyer/unknown`` (or null). Without it every negative is unattributed.
+    rating : {"latest", "initial"}
+        Which rating decides negativity.
+
+    Returns
+    -------
+    frame
+        The reviews' ids, ``stars``, ``cause``, ``responsibility`` and boolean columns ``negative, seller, product,
+        service, logistics, unattributed``.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> r = pd.DataFrame({"review_id": ["a", "b", "c"], "order_id": ["o1", "o2", "o3"], "shop_id": "s",
+    ...                   "product_id": "p", "rating": [1, 2, 5], "created_at": pd.Timestamp("2024-01-01", tz="UTC")})
+    >>> att = pd.DataFrame({"review_id": ["a"], "shop_id": ["s"], "cause": ["late_or_wrong_delivery"],
+    ...                     "responsibility": ["logistics"]})
+    >>> attribute_negatives(r, att)[["review_id", "seller", "logistics", "unattributed"]].to_dict("list")
+    ... # doctest: +NORMALIZE_WHITESPACE
+    {'review_id': ['a', 'b', 'c'], 'seller': [False, True, False], 'logistics': [True, False, False],
+     'unattributed': [False, True, False]}
+    """
+    lf = _lazy(reviews)
+    return _same_kind(_classify(lf, _on_backend(attribution, lf), rating), reviews)
+
+
+def _classify(reviews: nw.LazyFrame, attribution: nw.LazyFrame | None, rating: str) -> nw.LazyFrame:
+    lf = reviews.select(
+        nw.col("shop_id", "review_id", "order_id", "product_id", "created_at"),
+        _stars(reviews, rating).cast(nw.Int64).alias("stars"),
+    )
+    if attribution is None:
+        lf = lf.with_columns(cause=nw.lit(None, nw.String), responsibility=nw.lit(None, nw.String))
+    else:
+        att = attribution.select(
+            nw.col("shop_id", "review_id"),
+            nw.col("cause").cast(nw.String),
+            nw.col("responsibility").cast(nw.String),
+        ).unique(subset=["shop_id", "review_id"], keep="any")
+        lf = lf.join(att, on=["shop_id", "review_id"], how="left")
+    negative = nw.col("stars") <= NEGATIVE_MAX_STARS
+    logistics = negative & (nw.col("responsibility") == "logistics").fill_null(False)
+    return lf.with_columns(
+        negative=negative,
+        logistics=logistics,
+        seller=negative & ~logistics,
+        product=negative & nw.col("cause").is_in(PRODUCT_CAUSES).fill_null(False),
+        service=negative & ~logistics & nw.col("cause").is_in(SERVICE_CAUSES).fill_null(False),
+        unattributed=negative & ~logistics & nw.col("cause").is_null(),
+    )
+
+
+def _prepared(orders: Frame, reviews: Frame, config: RateConfig, attribution: Frame | None):
+    o, r = _lazy(orders), _lazy(reviews)
+    classified = _with_day(_classify(r, _on_backend(attribution, r), config.rating), "created_at", config.tz)
+    return o, r, delivered_orders(o, config.tz), classified
+
+
+# ----------------------------------------------------------------------------------------------- rates
+
+
+def _wilson(x: nw.Expr, n: nw.Expr, z: float = Z95) -> tuple[nw.Expr, nw.Expr, nw.Expr]:
+    """Rate, Wilson low and high for ``x`` successes in ``n`` trials; null where ``n`` is 0."""
+    nf = nw.when(n > 0).then(n.cast(nw.Float64))
+    p = x.cast(nw.Float64) / nf
+    denom = 1 + z**2 / nf
+    centre = (p + z**2 / (2 * nf)) / denom
+    half = z * (p * (1 - p) / nf + z**2 / (4 * nf**2)).sqrt() / denom
+    # the exact bounds at 0 and n, which floating point would miss by ~1e-18
+    low = nw.when(x == 0).then(nw.lit(0.0)).otherwise((centre - half).clip(0.0, 1.0))
+    high = nw.when(x == n).then(nw.lit(1.0)).otherwise((centre + half).clip(0.0, 1.0))
+    return p, nw.when(n > 0).then(low), nw.when(n > 0).then(high)
+
+
+def _with_rates(lf: nw.LazyFrame, config: RateConfig) -> nw.LazyFrame:
+    n = nw.col("delivered_orders")
+    exprs = []
+    for rate, count in RATES.items():
+        p, low, high = _wilson(nw.col(count), n)
+        exprs += [p.alias(rate), low.alias(f"{rate}_low"), high.alias(f"{rate}_high")]
+    lf = lf.with_columns(*exprs)
+    status = (
+        nw.when(n == 0)
+        .then(nw.lit("no_orders"))
+        .when(nw.col("snrr") > config.target)
+        .then(nw.lit("above_target"))
+        .when(nw.col("snrr") > config.strict)
+        .then(nw.lit("above_strict"))
+        .otherwise(nw.lit("ok"))
+    )
+    return lf.with_columns(
+        status=status,
+        small_sample=n < config.min_orders,
+        window_days=nw.lit(config.window_days, nw.Int64),
+        anchor=nw.lit(config.anchor),
+        rating=nw.lit(config.rating),
+    )
+
+
+def _ints(columns) -> list[nw.Expr]:
+    return [nw.col(c).cast(nw.Int64) for c in columns]
+
+
+def _window_counts(
+    delivered: nw.LazyFrame, classified: nw.LazyFrame, config: RateConfig, universe: nw.LazyFrame
+) -> nw.LazyFrame:
+    """Per shop of ``universe``: delivered orders in the window and the negative counts of the numerators.
+
+    Aggregations are kept simple (a bare sum or length) so that pandas runs them as native group-bys.
+    """
+    in_window = delivered.filter(nw.col("day").is_between(config.first, config.last))
+    den = in_window.group_by("shop_id").agg(nw.len().alias("delivered_orders"))
+    negatives = classified.filter(nw.col("negative")).with_columns(*_ints(FLAGS))
+    if config.anchor == "review":
+        num = negatives.filter(nw.col("day").is_between(config.first, config.last))
+    else:
+        num = (
+            negatives.filter(nw.col("day") <= config.last)
+            .group_by("shop_id", "order_id")
+            .agg(*(nw.col(f).max() for f in FLAGS))
+            .join(in_window.select("shop_id", "order_id"), on=["shop_id", "order_id"], how="inner")
+        )
+    num = num.group_by("shop_id").agg(*(nw.col(f).sum().alias(c) for f, c in FLAGS.items()))
+    counts = ["delivered_orders", *FLAGS.values()]
+    lf = universe.join(den, on="shop_id", how="left").join(num, on="shop_id", how="left")
+    return lf.with_columns(*(nw.col(c).fill_null(0).cast(nw.Int64) for c in counts))
+
+
+def shop_rates(
+    orders: Frame,
+    reviews: Frame,
+    config: RateConfig,
+    attribution: Frame | None = None,
+    shops: list[str] | None = None,
+) -> Frame:
+    """Negative review rates of each shop as of a day: counts, SNRR, product and service NRR, Wilson 95% intervals.
+
+    Parameters
+    ----------
+    orders, reviews : frame
+        Canonical orders (one row per order line) and reviews: pandas or Polars frames, or DuckDB relations.
+    config : RateConfig
+        As-of day, window, time zone, anchor, rating and thresholds.
+    attribution : frame, optional
+        Causes of negatives (see :func:`attribute_negatives`); without it all negatives are unattributed.
+    shops : list of str, optional
+        The shops to report (also those without any row); default every shop with an order or a review.
+
+    Returns
+    -------
+    frame
+        One row per shop with :data:`RATE_COLUMNS`: ``delivered_orders``, the negative counts, ``snrr``,
+        ``product_nrr``, ``service_nrr`` (fractions) each with ``_low``/``_high``, ``status`` (``ok``,
+        ``above_strict``, ``above_target`` or ``no_orders``) and ``small_sample``. Under ``anchor="order"`` the
+        counts are of delivered orders that received such a negative. Sorted by ``shop_id``.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> orders = pd.DataFrame({"order_id": ["o1", "o1", "o2"], "shop_id": ["s1", "s1", "s2"], "product_id": "p",
+    ...                        "order_status": "delivered", "delivered_at": pd.Timestamp("2024-05-20", tz="UTC")})
+    >>> reviews = pd.DataFrame(columns=["review_id", "order_id", "shop_id", "product_id", "rating", "created_at"])
+    >>> reviews = reviews.astype({"rating": "int64", "created_at": "datetime64[us, UTC]"})
+    >>> out = shop_rates(orders, reviews, RateConfig(as_of=date(2024, 5, 30)), shops=["s1", "s3"])
+    >>> out[["shop_id", "delivered_orders", "snrr", "status"]].to_dict("list")
+    {'shop_id': ['s1', 's3'], 'delivered_orders': [1, 0], 'snrr': [0.0, nan], 'status': ['ok', 'no_orders']}
+    """
+    o, r, delivered, classified = _prepared(orders, reviews, config, attribution)
+    universe = _shop_universe(o, r, shops)
+    lf = _window_counts(delivered, classified, config, universe)
+    lf = _with_rates(lf.with_columns(as_of=nw.lit(config.as_of)), config)
+    return _same_kind(lf.select(RATE_COLUMNS).sort("shop_id"), orders)
+
+
+# ----------------------------------------------------------------------------------------------- ledger
+
+
+def ledger(orders: Frame, reviews: Frame, config: RateConfig, shop_id: str, attribution: Frame | None = None) -> Frame:
+    """Every order and review of one shop considered for its rates as of ``config.as_of``, with role and reason.
+
+    Returns
+    -------
+    frame
+        ``shop_id, as_of, kind ("order"/"review"), order_id, review_id, product_id, date (of delivery or review in
+        the shop's time zone), stars, cause,
+        responsibility, role ("denominator order", "numerator review", "excluded"), in_snrr, in_product_nrr,
+        in_service_nrr, reason``. Numerator reviews are the seller-related negatives counted in SNRR; a logistics
+        negative in the window is "excluded" with its reason (it is still in ``negative_reviews``).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> ts = lambda s: pd.Timestamp(s, tz="UTC")
+    >>> orders = pd.DataFrame({"order_id": ["o1", "o2"], "shop_id": "s", "product_id": "p",
+    ...                        "order_status": ["delivered", "shipped"], "delivered_at": [ts("2024-05-20"), pd.NaT]})
+    >>> reviews = pd.DataFrame({"review_id": ["r1", "r2"], "order_id": ["o1", "o1"], "shop_id": "s", "product_id": "p",
+    ...                         "rating": [1, 5], "created_at": [ts("2024-05-21"), ts("2024-04-01")]})
+    >>> led = ledger(orders, reviews, RateConfig(as_of=date(2024, 5, 30)), "s")
+    >>> led[["kind", "order_id", "role"]].values.tolist()  # doctest: +NORMALIZE_WHITESPACE
+    [['order', 'o1', 'denominator order'], ['order', 'o2', 'excluded'],
+     ['review', 'o1', 'numerator review'], ['review', 'o1', 'excluded']]
+    >>> led["reason"].iloc[2]
+    'review day in the window; unattributed, counted as seller-related'
+    """
+    o = _lazy(orders).filter(nw.col("shop_id") == shop_id)
+    r = _lazy(reviews).filter(nw.col("shop_id") == shop_id)
+    att = _on_backend(attribution, r)
+    _, _, delivered, classified = _prepared(o, r, config, att)
+    in_window = nw.col("day").is_between(config.first, config.last)
+    order_rows = _ledger_orders(o, delivered, in_window)
+    review_rows = _ledger_reviews(classified, delivered, config, in_window)
+    rows = nw.concat([order_rows, review_rows.select(order_rows.collect_schema().names())], how="vertical")
+    span = rows.select(nw.col("day").min().alias("lo"), nw.col("day").max().alias("hi")).collect().rows()[0]
+    lo, hi = (int(v) for v in span) if span[0] is not None and span[0] == span[0] else (config.last, config.last)
+    days = list(range(lo, hi + 1))
+    dates = _small_frame(
+        o, {"day": days, "date": [EPOCH + timedelta(days=d) for d in days]}, {"day": "BIGINT", "date": "DATE"}
+    )
+    rows = rows.join(dates.with_columns(nw.col("day").cast(nw.Float64)), on="day", how="left")
+    columns = ["shop_id", "as_of", "kind", "order_id", "review_id", "product_id", "date", "stars", "cause"]
+    columns += ["responsibility", "role", "in_snrr", "in_product_nrr", "in_service_nrr", "reason"]
+    rows = rows.with_columns(as_of=nw.lit(config.as_of)).select(columns)
+    return _same_kind(rows.sort("kind", "order_id", "review_id", nulls_last=False), orders)
+
+
+def _ledger_orders(orders: nw.LazyFrame, delivered: nw.LazyFrame, in_window: nw.Expr) -> nw.LazyFrame:
+    statuses = orders.group_by("shop_id", "order_id").agg(nw.col("order_status").max(), nw.col("product_id").min())
+    lf = statuses.join(delivered, on=["shop_id", "order_id"], how="left")
+    is_den = ~nw.col("day").is_null() & in_window.fill_null(False)
+    reason = (
+        nw.when(nw.col("day").is_null())
+        .then(nw.concat_str(nw.lit("not delivered (status "), nw.col("order_status"), nw.lit("): not counted")))
+        .when(is_den)
+        .then(nw.lit("delivered in the window: counted in the denominator"))
+        .otherwise(nw.lit("delivered outside the window: not counted"))
+    )
+    return lf.select(
+        nw.col("shop_id"),
+        nw.lit("order").alias("kind"),
+        nw.col("order_id"),
+        nw.lit(None, nw.String).alias("review_id"),
+        nw.col("product_id"),
+        nw.col("day").cast(nw.Float64),
+        nw.lit(None, nw.Float64).alias("stars"),
+        nw.lit(None, nw.String).alias("cause"),
+        nw.lit(None, nw.String).alias("responsibility"),
+        nw.when(is_den).then(nw.lit("denominator order")).otherwise(nw.lit("excluded")).alias("role"),
+        nw.lit(False).alias("in_snrr"),
+        nw.lit(False).alias("in_product_nrr"),
+        nw.lit(False).alias("in_service_nrr"),
+        reason.alias("reason"),
+    )
+
+
+def _ledger_reviews(
+    classified: nw.LazyFrame, delivered: nw.LazyFrame, config: RateConfig, in_window: nw.Expr
+) -> nw.LazyFrame:
+    if config.anchor == "review":
+        placed = in_window
+        where = nw.lit("review day in the window")
+        outside = nw.lit("review day outside the window: not counted")
+        lf = classified
+    else:
+        window_orders = delivered.filter(in_window).select("shop_id", "order_id", nw.lit(True).alias("_in"))
+        lf = classified.join(window_orders, on=["shop_id", "order_id"], how="left")
+        placed = nw.col("_in").fill_null(False) & (nw.col("day") <= config.last)
+        where = nw.lit("its order was delivered in the window (the order counts once)")
+        outside = nw.lit("its order was not delivered in the window, or the review came after as_of: not counted")
+    counted = nw.col("negative") & placed
+    seller_why = (
+        nw.when(nw.col("unattributed"))
+        .then(nw.lit("unattributed, counted as seller-related"))
+        .otherwise(nw.concat_str(nw.lit("seller-related, cause "), nw.col("cause")))
+    )
+    reason = (
+        nw.when(~nw.col("negative"))
+        .then(nw.concat_str(nw.lit("not negative ("), nw.col("stars").cast(nw.String), nw.lit(" stars)")))
+        .when(~placed)
+        .then(outside)
+        .when(nw.col("logistics"))
+        .then(nw.concat_str(where, nw.lit("; logistics-related: in negative_reviews, not in SNRR")))
+        .otherwise(nw.concat_str(where, nw.lit("; "), seller_why))
+    )
+    return lf.select(
+        nw.col("shop_id"),
+        nw.lit("review").alias("kind"),
+        nw.col("order_id"),
+        nw.col("review_id"),
+        nw.col("product_id"),
+        nw.col("day").cast(nw.Float64),
+        nw.col("stars").cast(nw.Float64),
+        nw.col("cause"),
+        nw.col("responsibility"),
+        nw.when(counted & nw.col("seller"))
+        .then(nw.lit("numerator review"))
+        .otherwise(nw.lit("excluded"))
+        .alias("role"),
+        (counted & nw.col("seller")).alias("in_snrr"),
+        (counted & nw.col("product")).alias("in_product_nrr"),
+        (counted & nw.col("service")).alias("in_service_nrr"),
+        reason.alias("reason"),
+    )
+
+
+# ----------------------------------------------------------------------------------------------- daily series
+
+
+def _events(delivered: nw.LazyFrame, classified: nw.LazyFrame, config: RateConfig) -> nw.LazyFrame:
+    """Entry (+1) and exit (-1, ``window_days`` later) events per shop and day for every count of the rates.
+
+    The trailing-window count on day d is then the cumulative sum of the events up to d.
+    """
+    w = config.window_days
+    cols = ["delivered_orders", *FLAGS.values()]
+
+    def frame(lf: nw.LazyFrame, day: nw.Expr, values: dict[str, nw.Expr]) -> nw.LazyFrame:
+        exprs = [values.get(c, nw.lit(0)).cast(nw.Int64).alias(c) for c in cols]
+        return lf.select(nw.col("shop_id"), day.cast(nw.Int64).alias("day"), *exprs)
+
+    parts = [
+        frame(delivered, nw.col("day"), {"delivered_orders": nw.lit(1)}),
+        frame(delivered, nw.col("day") + w, {"delivered_orders": nw.lit(-1)}),
+    ]
+    negatives = classified.filter(nw.col("negative"))
+    if config.anchor == "review":
+        values = {FLAGS[f]: nw.col(f).cast(nw.Int64) for f in FLAGS}
+        parts.append(frame(negatives, nw.col("day"), values))
+        parts.append(frame(negatives, nw.col("day") + w, {c: -v for c, v in values.items()}))
+    else:
+        # an order counts from max(delivery day, first such negative review day) until it leaves the window
+        dated = negatives.with_columns(*(nw.when(nw.col(f)).then(nw.col("day")).alias(f) for f in FLAGS))
+        first = dated.group_by("shop_id", "order_id").agg(*(nw.col(f).min() for f in FLAGS))
+        orders = delivered.join(first, on=["shop_id", "order_id"], how="inner")
+        for f, c in FLAGS.items():
+            enter = nw.max_horizontal(nw.col("day"), nw.col(f))
+            valid = orders.filter(~nw.col(f).is_null() & (enter < nw.col("day") + w))
+            parts.append(frame(valid, enter, {c: nw.lit(1)}))
+            parts.append(frame(valid, nw.col("day") + w, {c: nw.lit(-1)}))
+    return nw.concat(parts, how="vertical")
+
+
+def daily_rates(
+    orders: Frame,
+    reviews: Frame,
+    config: RateConfig,
+    since: date,
+    attribution: Frame | None = None,
+    shops: list[str] | None = None,
+) -> Frame:
+    """The trailing-window rates of every shop for every day from ``since`` to ``config.as_of``.
+
+    One vectorised pass: entry/exit events are summed per shop and day, joined to the complete shop x day calendar
+    (days with no deliveries included) and accumulated; no loop over days.
+
+    Returns
+    -------
+    frame
+        One row per shop and day with :data:`RATE_COLUMNS` (``as_of`` is the day). Sorted by shop and day.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> ts = lambda s: pd.Timestamp(s, tz="UTC")
+    >>> orders = pd.DataFrame({"order_id": ["o1", "o2"], "shop_id": "s", "product_id": "p",
+    ...                        "order_status": "delivered", "delivered_at": [ts("2024-05-01"), ts("2024-05-02")]})
+    >>> reviews = pd.DataFrame({"review_id": ["r1"], "order_id": ["o1"], "shop_id": "s", "product_id": "p",
+    ...                         "rating": [2], "created_at": [ts("2024-05-02")]})
+    >>> cfg = RateConfig(as_of=date(2024, 5, 4), window_days=2)
+    >>> daily_rates(orders, reviews, cfg, since=date(2024, 5, 1))[["delivered_orders", "snrr"]].values.tolist()
+    [[1.0, 0.0], [2.0, 0.5], [1.0, 1.0], [0.0, nan]]
+    """
+    if since > config.as_of:
+        raise ParameterError(f"since ({since}) is after as_of ({config.as_of})")
+    o, r, delivered, classified = _prepared(orders, reviews, config, attribution)
+    start, end = day_number(since), config.last
+    events = _events(delivered, classified, config)
+    events = events.with_columns(nw.max_horizontal(nw.col("day"), nw.lit(start)).alias("day")).filter(
+        nw.col("day") <= end
+    )
+    cols = ["delivered_orders", *FLAGS.values()]
+    per_day = events.group_by("shop_id", "day").agg(*(nw.col(c).sum() for c in cols)).with_columns(*_ints(cols))
+    calendar = _calendar(o, start, end, _shop_universe(o, r, shops))
+    lf = calendar.join(per_day, on=["shop_id", "day"], how="left").with_columns(*(nw.col(c).fill_null(0) for c in cols))
+    lf = lf.with_columns(*(nw.col(c).cum_sum().over("shop_id", order_by="day").cast(nw.Int64) for c in cols))
+    lf = _with_rates(lf.rename({"date": "as_of"}), config)
+    return _same_kind(lf.select(RATE_COLUMNS).sort("shop_id", "as_of"), orders)
+
+
+# ----------------------------------------------------------------------------------------------- SPS
+
+
+def sps_negative_rate(
+    orders: Frame, reviews: Frame, as_of: date, tz: str = "UTC", shops: list[str] | None = None
+) -> Frame:
+    """The Shop Performance Score negative review rate: 60 days, order-anchored, initial rating, all negatives.
+
+    Returns
+    -------
+    frame
+        ``shop_id, as_of, window_days (60), delivered_orders, negative_orders, sps_negative_rate, sps_low, sps_high,
+        delivered_orders_90d, eligible`` (eligible: at least 30 delivered orders in 90 days).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> ts = lambda s: pd.Timestamp(s, tz="UTC")
+    >>> orders = pd.DataFrame({"order_id": ["o1", "o2"], "shop_id": "s", "product_id": "p",
+    ...                        "order_status": "delivered", "delivered_at": [ts("2024-04-10"), ts("2024-05-20")]})
+    >>> reviews = pd.DataFrame({"review_id": ["r1"], "order_id": ["o1"], "shop_id": "s", "product_id": "p",
+    ...                         "rating": [5], "initial_rating": [1], "created_at": [ts("2024-04-12")]})
+    >>> sps_negative_rate(orders, reviews, date(2024, 5, 30))[["negative_orders", "sps_negative_rate"]].to_dict("list")
+    {'negative_orders': [1], 'sps_negative_rate': [0.5]}
+    """
+    config = RateConfig(as_of=as_of, window_days=60, tz=tz, anchor="order", rating="initial")
+    o, r, delivered, classified = _prepared(orders, reviews, config, None)
+    universe = _shop_universe(o, r, shops)
+    lf = _window_counts(delivered, classified, config, universe).select(
+        "shop_id", "delivered_orders", "negative_reviews"
+    )
+    wide = _window_counts(delivered, classified, replace(config, window_days=90), universe)
+    wide = wide.select("shop_id", nw.col("delivered_orders").alias("delivered_orders_90d"))
+    lf = lf.join(wide, on="shop_id", how="left")
+    p, low, high = _wilson(nw.col("negative_reviews"), nw.col("delivered_orders"))
+    lf = lf.select(
+        "shop_id",
+        nw.lit(as_of).alias("as_of"),
+        nw.lit(60, nw.Int64).alias("window_days"),
+        "delivered_orders",
+        nw.col("negative_reviews").alias("negative_orders"),
+        p.alias("sps_negative_rate"),
+        low.alias("sps_low"),
+        high.alias("sps_high"),
+        "delivered_orders_90d",
+        (nw.col("delivered_orders_90d") >= 30).alias("eligible"),
+    )
+    return _same_kind(lf.sort("shop_id"), orders)
+
+
+# ----------------------------------------------------------------------------------------------- contributions
+
+
+def _seller_numerator(delivered: nw.LazyFrame, classified: nw.LazyFrame, config: RateConfig) -> nw.LazyFrame:
+    """The seller-related negative reviews in the SNRR numerator, each with a ``weight`` summing to its count.
+
+    Under the order anchor an order with several such reviews counts once, so each of its reviews weighs 1/k.
+    """
+    seller = classified.filter(nw.col("seller"))
+    if config.anchor == "review":
+        return seller.filter(nw.col("day").is_between(config.first, config.last)).with_columns(weight=nw.lit(1.0))
+    in_window = delivered.filter(nw.col("day").is_between(config.first, config.last)).select("shop_id", "order_id")
+    lf = seller.filter(nw.col("day") <= config.last).join(in_window, on=["shop_id", "order_id"], how="inner")
+    per_order = nw.len().over("shop_id", "order_id").cast(nw.Float64)
+    return lf.with_columns(weight=1.0 / per_order)
+
+
+def contributions(
+    orders: Frame,
+    reviews: Frame,
+    config: RateConfig,
+    attribution: Frame | None = None,
+    by: Literal["product", "cause"] = "product",
+) -> Frame:
+    """How much of each shop's SNRR each product (or cause) contributes; per shop they sum to the SNRR.
+
+    Returns
+    -------
+    frame
+        ``shop_id, as_of, product_id`` (or ``cause``; ``"unattributed"`` for negatives without one),
+        ``seller_negative_reviews`` (weighted under the order anchor), ``delivered_orders``, ``contribution``
+        (fraction of delivered orders: the share of the SNRR), ``contribution_pp`` (percentage points) and
+        ``share`` (of the shop's seller-related negatives). Largest contribution first within each shop.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> ts = lambda s: pd.Timestamp(s, tz="UTC")
+    >>> orders = pd.DataFrame({"order_id": [f"o{i}" for i in range(4)], "shop_id": "s", "product_id": "p",
+    ...                        "order_status": "delivered", "delivered_at": ts("2024-05-20")})
+    >>> reviews = pd.DataFrame({"review_id": ["r1", "r2", "r3"], "order_id": ["o1", "o2", "o3"], "shop_id": "s",
+    ...                         "product_id": ["a", "a", "b"], "rating": [1, 2, 1], "created_at": ts("2024-05-21")})
+    >>> contributions(orders, reviews, RateConfig(as_of=date(2024, 5, 30)))[["product_id", "contribution_pp"]]
+      product_id  contribution_pp
+    0          a             50.0
+    1          b             25.0
+    """
+    key = {"product": "product_id", "cause": "cause"}.get(by)
+    if key is None:
+        raise ParameterError(f"by must be 'product' or 'cause', got {by!r}")
+    _, _, delivered, classified = _prepared(orders, reviews, config, attribution)
+    numerator = _seller_numerator(delivered, classified, config)
+    if key == "cause":
+        numerator = numerator.with_columns(cause=nw.col("cause").fill_null("unattributed"))
+    parts = numerator.group_by("shop_id", key).agg(nw.col("weight").sum().alias("seller_negative_reviews"))
+    den = delivered.filter(nw.col("day").is_between(config.first, config.last))
+    den = den.group_by("shop_id").agg(nw.len().alias("delivered_orders"))
+    lf = parts.join(den, on="shop_id", how="left").with_columns(nw.col("delivered_orders").fill_null(0).cast(nw.Int64))
+    count = nw.col("seller_negative_reviews")
+    contribution = count / nw.when(nw.col("delivered_orders") > 0).then(nw.col("delivered_orders").cast(nw.Float64))
+    lf = lf.select(
+        "shop_id",
+        nw.lit(config.as_of).alias("as_of"),
+        key,
+        count,
+        "delivered_orders",
+        contribution.alias("contribution"),
+        (contribution * 100).alias("contribution_pp"),
+        (count / count.sum().over("shop_id")).alias("share"),
+    )
+    return _same_kind(lf.sort(["shop_id", "contribution", key], descending=[False, True, False]), orders)
+
+
+# ----------------------------------------------------------------------------------------------- headroom
+
+
+def headroom(
+    orders: Frame,
+    reviews: Frame,
+    config: RateConfig,
+    attribution: Frame | None = None,
+    shops: list[str] | None = None,
+) -> Frame:
+    """Room under each threshold, the excess above it, and the first day the SNRR falls back if nothing changes.
+
+    For each threshold (``target``, ``strict``): ``*_headroom`` is how many more seller-related negatives the shop
+    can take at its current delivered volume without going above it; ``*_excess`` how many it would have needed to
+    avoid to be at or under it now; ``back_under_*_on`` the first future day the SNRR is at or under it if no new
+    negatives come, assuming the window's negatives leave as their days pass and deliveries continue at the window's
+    daily mean (null when the shop is already at or under, or has no deliveries).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> ts = lambda s: pd.Timestamp(s, tz="UTC")
+    >>> orders = pd.DataFrame({"order_id": [f"o{i}" for i in range(300)], "shop_id": "s", "product_id": "p",
+    ...                        "order_status": "delivered", "delivered_at": ts("2024-05-10")})
+    >>> reviews = pd.DataFrame({"review_id": ["r1", "r2"], "order_id": ["o1", "o2"], "shop_id": "s",
+    ...                         "product_id": "p", "rating": 1, "created_at": ts("2024-05-12")})
+    >>> h = headroom(orders, reviews, RateConfig(as_of=date(2024, 5, 30)))
+    >>> h[["target_headroom", "strict_excess", "back_under_strict_on"]].values.tolist()
+    [[1, 1, datetime.date(2024, 6, 11)]]
+    """
+    o, r, delivered, classified = _prepared(orders, reviews, config, attribution)
+    universe = _shop_universe(o, r, shops)
+    lf = _window_counts(delivered, classified, config, universe)
+    n, x = nw.col("delivered_orders"), nw.col("seller_negative_reviews")
+    exprs = []
+    for name, threshold in (("target", config.target), ("strict", config.strict)):
+        allowed = (n.cast(nw.Float64) * threshold + 1e-9).floor().cast(nw.Int64)
+        exprs += [
+            (allowed - x).clip(lower_bound=0).alias(f"{name}_headroom"),
+            (x - allowed).clip(lower_bound=0).alias(f"{name}_excess"),
+        ]
+    lf = lf.with_columns(*exprs, mean_daily_orders=n.cast(nw.Float64) / config.window_days)
+    lf = lf.join(_back_under(delivered, classified, config, universe), on="shop_id", how="left")
+    p, _, _ = _wilson(x, n)
+    lf = lf.with_columns(nw.lit(config.as_of).alias("as_of"), p.alias("snrr"))
+    columns = ["shop_id", "as_of", "delivered_orders", "seller_negative_reviews", "snrr", "mean_daily_orders"]
+    columns += ["target_headroom", "target_excess", "strict_headroom", "strict_excess"]
+    return _same_kind(lf.select(*columns, "back_under_target_on", "back_under_strict_on").sort("shop_id"), orders)
+
+
+def _back_under(
+    delivered: nw.LazyFrame, classified: nw.LazyFrame, config: RateConfig, universe: nw.LazyFrame
+) -> nw.LazyFrame:
+    """Per shop, the first future day the projected SNRR is at or under each threshold (while it is above now).
+
+    On future day ``as_of + k`` the items dated up to ``first + k - 1`` have left the window; ``k`` days of new
+    deliveries at the window's daily mean have come in and no new negatives.
+    """
+    w = config.window_days
+    window = nw.col("day").is_between(config.first, config.last)
+    numerator = _seller_numerator(delivered, classified, config)
+    if config.anchor == "order":  # an order's negatives leave with the order, on its delivery day
+        days = delivered.select("shop_id", "order_id", nw.col("day").alias("_delivery"))
+        numerator = numerator.join(days, on=["shop_id", "order_id"], how="left").with_columns(day=nw.col("_delivery"))
+    leaving = nw.concat(
+        [
+            numerator.select("shop_id", "day", nw.col("weight").alias("x"), nw.lit(0.0).alias("n")),
+            delivered.filter(window).select("shop_id", "day", nw.lit(0.0).alias("x"), nw.lit(1.0).alias("n")),
+        ],
+        how="vertical",
+    )
+    per_day = leaving.group_by("shop_id", "day").agg(nw.col("x").sum(), nw.col("n").sum())
+    days = list(range(config.first, config.last + 1))
+    future = [EPOCH + timedelta(days=d + w) for d in days]
+    cal = universe.join(
+        _small_frame(delivered, {"day": days, "date": future}, {"day": "BIGINT", "date": "DATE"}), how="cross"
+    )
+    lf = cal.join(per_day, on=["shop_id", "day"], how="left").with_columns(nw.col("x", "n").fill_null(0.0))
+    gone = [nw.col(c).cum_sum().over("shop_id", order_by="day").alias(f"{c}_gone") for c in ("x", "n")]
+    total = [nw.col(c).sum().over("shop_id").alias(f"{c}_total") for c in ("x", "n")]
+    lf = lf.with_columns(*gone, *total)
+    k = nw.col("day") - config.first + 1
+    x_k = nw.col("x_total") - nw.col("x_gone")
+    n_k = nw.col("n_total") - nw.col("n_gone") + k * nw.col("n_total") / w
+    now_above = {
+        name: nw.col("x_total") > threshold * nw.col("n_total")
+        for name, threshold in (("target", config.target), ("strict", config.strict))
+    }
+    lf = lf.filter(nw.col("n_total") > 0)
+    names = [f"back_under_{name}_on" for name in ("target", "strict")]
+    lf = lf.with_columns(
+        *(
+            nw.when(now_above[name] & (x_k <= threshold * n_k)).then(nw.col("date")).alias(column)
+            for (name, threshold), column in zip(
+                (("target", config.target), ("strict", config.strict)), names, strict=True
+            )
+        )
+    )
+    return lf.group_by("shop_id").agg(*(nw.col(c).min() for c in names))
+
+
+# ----------------------------------------------------------------------------------------------- product ratings
+
+
+def product_ratings(
+    reviews: Frame,
+    config: RateConfig,
+    products: Frame | None = None,
+    prior: Literal["shop", "category"] = "shop",
+    period_days: int | None = None,
+) -> Frame:
+    """Per product: review count, mean stars, star distribution, negative share with Wilson interval, shrunk rate.
+
+    The shrunk negative rate is empirical Bayes: a beta prior fitted by the method of moments on the products of the
+    same shop (or category, which needs ``products`` with ``category``) pulls thin products towards their group.
+    The "fix or delist" ranking (``fix_rank`` 1 = fix first) orders products by ``fix_score``, a pessimistic
+    posterior estimate (posterior mean minus 1.645 posterior standard deviations, about the 5% quantile), so a
+    product with a single bad review, whose posterior is wide, does not top the list.
+
+    Parameters
+    ----------
+    reviews : frame
+        Canonical reviews; those dated after ``config.as_of`` (in ``config.tz``) are left out.
+    config : RateConfig
+        ``as_of``, ``tz`` and ``rating`` are used.
+    products : frame, optional
+        ``shop_id, product_id, category``; needed for ``prior="category"``.
+    period_days : int, optional
+        Only reviews of the last ``period_days`` days; default all.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> stars = {"one": [1], "bad": [1] * 8 + [5] * 12, "good": [5] * 20, "fine": [2] + [4] * 19}
+    >>> rows = [(p, s) for p, ss in stars.items() for s in ss]
+    >>> reviews = pd.DataFrame({"review_id": [str(i) for i in range(len(rows))], "order_id": "o", "shop_id": "s",
+    ...                         "product_id": [p for p, _ in rows], "rating": [s for _, s in rows],
+    ...                         "created_at": pd.Timestamp("2024-05-01", tz="UTC")})
+    >>> out = product_ratings(reviews, RateConfig(as_of=date(2024, 5, 30)))
+    >>> out[["product_id", "reviews", "negative_share", "fix_rank"]].to_dict("list")
+    ... # doctest: +NORMALIZE_WHITESPACE
+    {'product_id': ['bad', 'one', 'fine', 'good'], 'reviews': [20, 1, 20, 20],
+     'negative_share': [0.4, 1.0, 0.05, 0.0], 'fix_rank': [1, 2, 3, 4]}
+    """
+    lf = _with_day(_classify(_lazy(reviews), None, config.rating), "created_at", config.tz)
+    lf = lf.filter(nw.col("day") <= config.last)
+    if period_days is not None:
+        lf = lf.filter(nw.col("day") > config.last - period_days)
+    star_columns = [f"stars_{s}" for s in range(1, 6)]
+    lf = lf.with_columns(
+        *((nw.col("stars") == s).cast(nw.Int64).alias(c) for s, c in enumerate(star_columns, 1)),
+        nw.col("negative").cast(nw.Int64).alias("negative_reviews"),
+        nw.col("stars").cast(nw.Float64).alias("mean_stars"),
+    )
+    per = lf.group_by("shop_id", "product_id").agg(
+        nw.len().alias("reviews"),
+        nw.col("mean_stars").mean(),
+        *(nw.col(c).sum() for c in star_columns),
+        nw.col("negative_reviews").sum(),
+    )
+    per = per.with_columns(*_ints(["reviews", *star_columns, "negative_reviews"]))
+    group = ["shop_id"]
+    if prior == "category":
+        if products is None:
+            raise ParameterError("prior='category' needs the products table (with a category column)")
+        cats = _on_backend(products, per).select("shop_id", "product_id", nw.col("category").cast(nw.String))
+        per = per.join(
+            cats.unique(subset=["shop_id", "product_id"], keep="any"), on=["shop_id", "product_id"], how="left"
+        )
+        per = per.with_columns(nw.col("category").fill_null("(none)"))
+        group = ["category"]
+    p, low, high = _wilson(nw.col("negative_reviews"), nw.col("reviews"))
+    per = per.with_columns(p.alias("negative_share"), low.alias("negative_low"), high.alias("negative_high"))
+    per = _shrink(per, group)
+    rank = nw.col("fix_score").rank("ordinal", descending=True).over("shop_id").cast(nw.Int64)
+    per = per.with_columns(fix_rank=rank)
+    return _same_kind(per.sort("shop_id", "fix_rank"), reviews)
+
+
+def _shrink(per: nw.LazyFrame, group: list[str]) -> nw.LazyFrame:
+    """Add ``prior_alpha, prior_beta, shrunk_negative_rate, fix_score``: a beta prior per group (moments).
+
+    With m the pooled negative share, S = sum n_i (p_i - m)^2 and G products, the between-product variance is
+    (S - m (1 - m) (G - 1)) / (N - sum n_i^2 / N); the prior strength alpha + beta = m (1 - m) / var - 1, bounded to
+    [1, 10 000] (no spread between products means strong pooling).
+    """
+    n, k = nw.col("reviews").cast(nw.Float64), nw.col("negative_reviews").cast(nw.Float64)
+    sums = per.with_columns(_k=k, _n=n, _n2=n**2)
+    g = sums.group_by(*group).agg(nw.col("_k", "_n", "_n2").sum(), nw.len().alias("_g"))
+    lf = per.join(g.with_columns(nw.col("_k", "_n", "_n2", "_g").cast(nw.Float64)), on=group, how="left").with_columns(
+        _m=nw.col("_k") / nw.col("_n")
+    )
+    lf = lf.with_columns(_s=(n * (nw.col("negative_share") - nw.col("_m")) ** 2).sum().over(*group))
+    m = nw.col("_m")
+    spread = (nw.col("_s") - m * (1 - m) * (nw.col("_g") - 1)) / (nw.col("_n") - nw.col("_n2") / nw.col("_n"))
+    strength = nw.when(spread > 1e-12).then(m * (1 - m) / spread - 1).otherwise(nw.lit(1e4)).clip(1.0, 1e4)
+    lf = lf.with_columns(_t=strength).with_columns(prior_alpha=m * nw.col("_t"), prior_beta=(1 - m) * nw.col("_t"))
+    a, b = k + nw.col("prior_alpha"), n - k + nw.col("prior_beta")
+    shrunk = a / (a + b)
+    sd = (a * b / ((a + b) ** 2 * (a + b + 1))).sqrt()
+    lf = lf.with_columns(shrunk_negative_rate=shrunk, fix_score=shrunk - 1.6448536269514722 * sd)
+    return lf.drop("_k", "_n", "_n2", "_g", "_m", "_s", "_t")
+
+
+# ----------------------------------------------------------------------------------------------- alerts
+
+
+def alerts(
+    orders: Frame,
+    reviews: Frame,
+    config: RateConfig,
+    since: date,
+    attribution: Frame | None = None,
+    sigmas: float = 3.0,
+    cluster_days: int = 7,
+    cluster_size: int = 3,
+) -> Frame:
+    """Days on which a shop's SNRR rose significantly, and clusters of negatives with the same cause.
+
+    ``rate_rise``: a binomial p-chart on the daily trailing-window series. The baseline is the shop's own rate in
+    the previous, non-overlapping window (day d - window_days), smoothed as (x + 0.5) / (n + 1) so that a clean
+    history does not make one negative an alert; the day is flagged when the seller-related negatives exceed
+    ``n p0 + sigmas * sqrt(n p0 (1 - p0))`` (and are at least 2). ``cause_cluster``: ``cluster_size`` or more
+    seller-related negatives with the same cause within ``cluster_days`` days (review days).
+
+    Returns
+    -------
+    frame
+        ``shop_id, day (date), alert, cause, count, expected, limit``, sorted by shop, day, alert.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> ts = lambda s: pd.Timestamp(s, tz="UTC")
+    >>> orders = pd.DataFrame({"order_id": [f"o{i}" for i in range(10)], "shop_id": "s", "product_id": "p",
+    ...                        "order_status": "delivered", "delivered_at": ts("2024-05-01")})
+    >>> reviews = pd.DataFrame({"review_id": ["a", "b", "c"], "order_id": ["o1", "o2", "o3"], "shop_id": "s",
+    ...                         "product_id": "p", "rating": 1, "created_at": ts("2024-05-02")})
+    >>> att = pd.DataFrame({"review_id": ["a", "b", "c"], "shop_id": "s", "cause": "poor_quality",
+    ...                     "responsibility": "seller"})
+    >>> a = alerts(orders, reviews, RateConfig(as_of=date(2024, 5, 3), window_days=2), date(2024, 5, 2), att)
+    >>> a[["day", "alert", "count"]].values.tolist()  # doctest: +NORMALIZE_WHITESPACE
+    [[datetime.date(2024, 5, 2), 'cause_cluster', 3.0], [datetime.date(2024, 5, 3), 'cause_cluster', 3.0],
+     [datetime.date(2024, 5, 3), 'rate_rise', 3.0]]
+    """
+    w = config.window_days
+    rise = _lazy(
+        daily_rates(orders, reviews, replace(config, as_of=config.as_of), since - timedelta(days=w), attribution)
+    )
+    x, n = nw.col("seller_negative_reviews").cast(nw.Float64), nw.col("delivered_orders").cast(nw.Float64)
+    prev = [c.shift(w).over("shop_id", order_by="as_of").alias(f"_{name}") for name, c in (("x", x), ("n", n))]
+    p0 = (nw.col("_x") + 0.5) / (nw.col("_n") + 1)
+    rise = (
+        rise.with_columns(*prev)
+        .with_columns(expected=n * p0)
+        .with_columns(limit=nw.col("expected") + sigmas * (nw.col("expected") * (1 - p0)).sqrt())
+    )
+    rise = rise.filter((nw.col("as_of") >= nw.lit(since)) & (x > nw.col("limit")) & (x >= 2)).select(
+        "shop_id",
+        nw.col("as_of").alias("day"),
+        nw.lit("rate_rise").alias("alert"),
+        nw.lit(None, nw.String).alias("cause"),
+        x.alias("count"),
+        nw.col("expected").cast(nw.Float64),
+        nw.col("limit").cast(nw.Float64),
+    )
+    cluster = _cause_clusters(orders, reviews, config, since, attribution, cluster_days, cluster_size)
+    out = nw.concat([rise, cluster.select(rise.collect_schema().names())], how="vertical")
+    return _same_kind(out.sort("shop_id", "day", "alert", "cause"), orders)
+
+
+def _cause_clusters(orders, reviews, config, since, attribution, days: int, size: int) -> nw.LazyFrame:
+    """Shop, cause and day where the last ``days`` days hold ``size`` or more seller-related negatives of one cause."""
+    o, _, _, classified = _prepared(orders, reviews, config, attribution)
+    start, end = day_number(since), config.last
+    seller = classified.filter(nw.col("seller") & ~nw.col("cause").is_null())
+    events = nw.concat(
+        [
+            seller.select("shop_id", "cause", "day", nw.lit(1).cast(nw.Int64).alias("v")),
+            seller.select(
+                "shop_id", "cause", (nw.col("day") + days).alias("day"), nw.lit(-1).cast(nw.Int64).alias("v")
+            ),
+        ],
+        how="vertical",
+    ).with_columns(day=nw.max_horizontal(nw.col("day"), nw.lit(start)).cast(nw.Int64))
+    per_day = events.filter(nw.col("day") <= end).group_by("shop_id", "cause", "day").agg(nw.col("v").sum())
+    keys = per_day.select("shop_id", "cause").unique()
+    lf = _calendar(o, start, end, keys).join(per_day, on=["shop_id", "cause", "day"], how="left")
+    lf = lf.with_columns(
+        count=nw.col("v").fill_null(0).cast(nw.Int64).cum_sum().over("shop_id", "cause", order_by="day")
+    )
+    return lf.filter(nw.col("count") >= size).select(
+        "shop_id",
+        nw.col("date").alias("day"),
+        nw.lit("cause_cluster").alias("alert"),
+        "cause",
+        nw.col("count").cast(nw.Float64),
+        nw.lit(None, nw.Float64).alias("expected"),
+        nw.lit(None, nw.Float64).alias("limit"),
+    )
+
+
+# ----------------------------------------------------------------------------------------------- chats
+
+
+def chat_responsiveness(chats: Frame, config: RateConfig, within_hours: float = 12.0) -> Frame:
+    """Per shop and day of the window (buyer message day in ``tz``): chats, share answered in time, median reply.
+
+    Returns
+    -------
+    frame
+        ``shop_id, day (number), date, buyer_chats, answered, answered_in_time, answered_in_time_share,
+        median_response_hours`` (over answered chats). Days without chats are not listed.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> ts = lambda s: pd.Timestamp(s, tz="UTC")
+    >>> chats = pd.DataFrame({"conversation_id": ["c1", "c2", "c3"], "shop_id": "s",
+    ...                       "buyer_message_at": [ts("2024-05-30 01:00")] * 3,
+    ...                       "seller_response_at": [ts("2024-05-30 03:00"), ts("2024-05-31 02:00"), pd.NaT]})
+    >>> out = chat_responsiveness(chats, RateConfig(as_of=date(2024, 5, 30)))
+    >>> out[["buyer_chats", "answered_in_time", "median_response_hours"]].to_dict("records")
+    [{'buyer_chats': 3, 'answered_in_time': 1, 'median_response_hours': 13.5}]
+    """
+    lf = _with_day(_lazy(chats), "buyer_message_at", config.tz)
+    lf = lf.filter(nw.col("day").is_between(config.first, config.last))
+    hours = (nw.col("seller_response_at") - nw.col("buyer_message_at")).dt.total_seconds() / 3600
+    lf = lf.with_columns(median_response_hours=hours).with_columns(
+        answered=(~nw.col("median_response_hours").is_null()).cast(nw.Int64),
+        answered_in_time=(nw.col("median_response_hours") <= within_hours).fill_null(False).cast(nw.Int64),
+    )
+    per = lf.group_by("shop_id", "day").agg(
+        nw.len().alias("buyer_chats"),
+        nw.col("answered", "answered_in_time").sum(),
+        nw.col("median_response_hours").median(),
+    )
+    per = per.with_columns(*_ints(["buyer_chats", "answered", "answered_in_time"])).with_columns(
+        answered_in_time_share=nw.col("answered_in_time") / nw.col("buyer_chats").cast(nw.Float64)
+    )
+    days = list(range(config.first, config.last + 1))
+    dates = _small_frame(
+        per, {"day": days, "date": [EPOCH + timedelta(days=d) for d in days]}, {"day": "BIGINT", "date": "DATE"}
+    )
+    per = per.join(dates, on="day", how="left")
+    columns = ["shop_id", "day", "date", "buyer_chats", "answered", "answered_in_time", "answered_in_time_share"]
+    return _same_kind(per.select(*columns, "median_response_hours").sort("shop_id", "day"), chats)
+
+
+# ----------------------------------------------------------------------------------------------- DuckDB files
+
+
+def duckdb_tables(orders_path: str, reviews_path: str, connection: Any = None) -> tuple[Any, Any]:
+    """Canonical orders and reviews CSV/Parquet files as DuckDB relations (no pandas), for ``--engine duckdb``.
+
+    The connection's session time zone is set to UTC; timestamps without an offset are read as UTC.
+    """
+    import duckdb
+
+    con = connection if connection is not None else duckdb.connect()
+    con.execute("SET TimeZone = 'UTC'")
+
+    def read(path: str, timestamps: list[str], text: list[str]):
+        reader = "read_parquet" if str(path).lower().endswith(".parquet") else "read_csv"
+        options = "" if reader == "read_parquet" else ", all_varchar = true"
+        rel = con.sql(f"SELECT * FROM {reader}({_sql_literal(str(path))}{options})")
+        cols = []
+        for c in rel.columns:
+            if c in timestamps:
+                cols.append(f'CAST("{c}" AS TIMESTAMPTZ) AS "{c}"')
+            elif c in ("rating", "initial_rating"):
+                cols.append(f'CAST("{c}" AS INTEGER) AS "{c}"')
+            elif c in text:
+                cols.append(f'CAST("{c}" AS VARCHAR) AS "{c}"')
+            else:
+                cols.append(f'"{c}"')
+        return rel.project(", ".join(cols))
+
+    ids = ["order_id", "shop_id", "product_id", "review_id", "order_status"]
+    orders = read(orders_path, ["created_at", "shipped_at", "ship_by", "delivered_at", "promised_delivery_at"], ids)
+    reviews = read(reviews_path, ["created_at", "edited_at", "seller_reply_at"], ids)
+    return orders, reviews
