@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN     = $(VENV)/bin
 AS_OF  ?= 2026-10-31
 
-.PHONY: setup run test lint samples bench lab clean
+.PHONY: setup run test lint samples model bench lab clean
 
 $(BIN)/shop-health: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -27,9 +27,13 @@ lint: setup
 samples: setup  ## regenerate data/samples/ (byte-identical for the same seed)
 	$(BIN)/shop-health sample-data --out data/samples
 
+model: setup  ## retrain the cause classifier (toolkit/models/), deterministic
+	$(BIN)/python -c "from toolkit.causes import train; train()"
+
 bench: setup  ## benchmarks; results in bench/results/
 	$(BIN)/python bench/bench_load.py
 	$(BIN)/python bench/bench_rates.py
+	$(BIN)/python bench/bench_causes.py
 
 lab: setup  ## JupyterLab on notebooks/ with the project's environment
 	$(BIN)/jupyter lab notebooks/

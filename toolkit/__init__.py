@@ -10,9 +10,31 @@ The public API::
 from toolkit.errors import DataFileError, MappingError, ParameterError, ShopHealthError
 from toolkit.load import LoadReport, ShopData, load_shop_data
 from toolkit.model import TABLES, OrderStatus
+from toolkit.rates import (
+    RateConfig,
+    contributions,
+    daily_rates,
+    headroom,
+    ledger,
+    product_ratings,
+    shop_rates,
+    sps_negative_rate,
+)
+from toolkit.taxonomy import Area, Cause, Responsibility
 
 __all__ = [
     "load_shop_data",
+    "RateConfig",
+    "shop_rates",
+    "daily_rates",
+    "ledger",
+    "contributions",
+    "headroom",
+    "product_ratings",
+    "sps_negative_rate",
+    "Cause",
+    "Area",
+    "Responsibility",
     "ShopData",
     "LoadReport",
     "TABLES",

@@ -1,0 +1,363 @@
+"""Tests of toolkit/causes.py (and its lexicon and language layers): real behaviour on hand-made reviews."""
+
+from __future__ import annotations
+
+import socket
+
+import pandas as pd
+import pytest
+
+from toolkit import causes
+from toolkit.causes import (
+    POSITIVE,
+    UNSCORED,
+    apply_overrides,
+    assign_responsibility,
+    classify_reviews,
+    evaluate,
+    format_evaluation,
+    holdout_mask,
+    load_model,
+    load_overrides,
+)
+from toolkit.language import detect_one
+from toolkit.lexicon import find_cues
+
+TS = pd.Timestamp
+
+
+def classify(texts: list[str], **kw) -> pd.DataFrame:
+    reviews = pd.DataFrame({"review_id": [f"r{i}" for i in range(len(texts))], "shop_id": "s", "review_text": texts})
+    for k, v in kw.items():
+        reviews[k] = v
+    return classify_reviews(reviews)
+
+
+def cause_of(text: str) -> str:
+    return classify([text])["cause"].iloc[0]
+
+
+# --- negation in every language ---------------------------------------------------------------------------------
+NEGATED = {
+    "en": "not broken at all, works fine",
+    "id": "brg tidak rusak, mantap",
+    "ms": "barang x rosak, terima kasih",
+    "pt": "não quebrou, chegou bem",
+    "es": "no llegó roto, todo bien",
+    "vi": "hàng không bị lỗi gì, shop ok",
+    "th": "ของไม่แตก ส่งไวดีมาก",
+}
+
+
+@pytest.mark.parametrize("lang", sorted(NEGATED))
+def test_negated_complaint_is_not_a_complaint(lang):
+    out = classify([NEGATED[lang]]).iloc[0]
+    assert out["language"] == lang
+    assert out["cause"] == POSITIVE
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [("tidak rusak", "id"), ("não quebrou", "pt"), ("not broken", "en"), ("ของไม่แตก", "th"), ("ko bị vỡ", "vi")],
+)
+def test_lexicon_marks_negated_cues(text, lang):
+    cues = [c for c in find_cues(text, lang) if c.tag != "praise"]
+    assert cues and all(c.negated for c in cues)
+
+
+def test_negation_does_not_cross_a_clause():
+    cues = find_cues("not cheap, broken after a day", "en")
+    assert any(c.cause == "poor_quality" and not c.negated for c in cues)
+
+
+# --- fit rules and slang ----------------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("text", "cause"),
+    [
+        ("runs small, the size chart is wrong", "not_as_described"),
+        ("cheap, thin, see-through fabric", "poor_quality"),
+        ("not flattering on me", "other"),
+        ("sent the wrong item, I ordered a blue one", "late_or_wrong_delivery"),
+        ("ordered 3 only got 2, one missing", "late_or_wrong_delivery"),
+        ("arrived broken, the box was crushed", "damaged_item_or_package"),
+        ("broke after two days of use", "poor_quality"),
+        ("charger caught fire and burned my hand", "product_safety"),
+        ("seller hasnt replied to my chat for 5 days", "late_chat_response"),
+        ("cancelled because out of stock", "out_of_stock"),
+    ],
+)
+def test_fit_rules(text, cause):
+    assert cause_of(text) == cause
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "cause"),
+    [
+        ("brg nya ga sampe2 udh 2 minggu krn kurir", "id", "late_or_wrong_delivery"),
+        ("brg rusak pas nyampe, kardus penyok", "id", "damaged_item_or_package"),
+        ("chat ga dibales2 sm seller", "id", "late_chat_response"),
+        ("bahannya tipis bgt nerawang", "id", "poor_quality"),
+        ("mesej seller x balas dah 3 hari", "ms", "late_chat_response"),
+        ("vc q n responde as msg, vendedor some", "pt", "late_chat_response"),
+        ("shop giao sai màu, đặt đỏ giao hồng", "vi", "late_or_wrong_delivery"),
+        ("tela finita q se transparenta", "es", "poor_quality"),
+        ("สีไม่ตรงปก ในรูปสีชมพู", "th", "not_as_described"),
+    ],
+)
+def test_slang_and_abbreviations(text, lang, cause):
+    out = classify([text]).iloc[0]
+    assert (out["language"], out["cause"]) == (lang, cause)
+
+
+def test_secondary_causes_when_several_named():
+    out = classify(["zipper broke after a week and the seller never replied to my chat"]).iloc[0]
+    assert out["cause"] == "poor_quality"
+    assert "late_chat_response" in out["secondary_causes"].split(";")
+
+
+# --- languages --------------------------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Das Produkt ist kaputt und kam zu spät",
+        "商品が壊れていました",
+        "المنتج سيء جدا",
+        "Товар пришёл сломанный",
+        "Le produit est arrivé cassé, très déçu",
+    ],
+)
+def test_unhandled_language_is_unscored(text):
+    out = classify([text]).iloc[0]
+    assert (out["language"], out["cause"], out["area"]) == ("unknown", UNSCORED, "")
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("barangnya bagus banget kak", "id"),
+        ("barang sampai cepat, seller pon baik", "ms"),
+        ("chegou rápido, recomendo", "pt"),
+        ("llegó rápido, muy buena calidad", "es"),
+        ("giao hàng nhanh, đóng gói cẩn thận", "vi"),
+        ("ส่งไวมาก", "th"),
+        ("fast delivery, good seller", "en"),
+    ],
+)
+def test_language_detection(text, lang):
+    assert detect_one(text) == lang
+
+
+def test_rating_only_and_emoji_are_unspecified():
+    out = classify(["", "😡😡", "bad"], rating=[1, 1, 1])
+    assert out["cause"].tolist() == ["unspecified"] * 3
+
+
+# --- evidence -----------------------------------------------------------------------------------------------------
+def test_evidence_spans_are_substrings_of_the_text():
+    bank = causes.phrase_bank()
+    sample = bank.sample(120, random_state=0)
+    reviews = pd.DataFrame(
+        {
+            "review_id": sample.index.astype(str),
+            "shop_id": "s",
+            "review_text": sample["text"],
+            "review_title": sample["title"],
+        }
+    )
+    out = classify_reviews(reviews)
+    for (_, rev), ev in zip(reviews.iterrows(), out["evidence"], strict=True):
+        for span in filter(None, ev.split(";")):
+            assert span in rev["review_text"] or span in rev["review_title"], (span, rev["review_text"])
+
+
+# --- responsibility -----------------------------------------------------------------------------------------------
+def _orders(**cols) -> pd.DataFrame:
+    base = {"order_id": ["o1"], "shop_id": ["s"], "order_status": ["delivered"]}
+    return pd.DataFrame({**base, **{k: [v] for k, v in cols.items()}})
+
+
+def _one(text: str, orders: pd.DataFrame | None, **extra) -> pd.Series:
+    rev = pd.DataFrame(
+        {
+            "review_id": ["r1"],
+            "shop_id": ["s"],
+            "order_id": ["o1"],
+            "rating": [1],
+            "review_text": [text],
+            **{k: [v] for k, v in extra.items()},
+        }
+    )
+    return classify_reviews(rev, orders=orders).iloc[0]
+
+
+def test_delivery_complaint_shipped_on_time_is_logistics():
+    o = _orders(shipped_at=TS("2024-03-01 10:00", tz="UTC"), ship_by=TS("2024-03-02", tz="UTC"))
+    out = _one("still waiting, the parcel is 2 weeks late", o)
+    assert (out["cause"], out["responsibility"]) == ("late_or_wrong_delivery", "logistics")
+    assert "shipped on time" in out["responsibility_reason"] and "2024-03-01 10:00" in out["responsibility_reason"]
+
+
+def test_delivery_complaint_shipped_after_deadline_is_seller():
+    o = _orders(shipped_at=TS("2024-03-05", tz="UTC"), ship_by=TS("2024-03-02", tz="UTC"))
+    out = _one("pesanan telat banget", o)
+    assert out["responsibility"] == "seller" and out["responsibility_reason"].startswith("late shipment")
+
+
+def test_delivery_complaint_without_orders_is_unknown():
+    out = _one("still waiting, the parcel is 2 weeks late", None)
+    assert out["responsibility"] == "unknown"
+
+
+def test_stock_cancellation_is_out_of_stock_seller():
+    o = _orders(cancel_reason="Out of stock", shipped_at=pd.NaT, ship_by=TS("2024-03-02", tz="UTC"))
+    out = _one("", o)
+    assert (out["cause"], out["responsibility"]) == ("out_of_stock", "seller")
+
+
+def test_damage_with_packing_words_is_seller_and_carrier_words_logistics():
+    assert _one("arrived cracked, no bubble wrap at all", None)["responsibility"] == "seller"
+    assert "poor packing" in _one("arrived cracked, no bubble wrap at all", None)["responsibility_reason"]
+    assert _one("the box was crushed, the courier threw it over the fence", None)["responsibility"] == "logistics"
+    # no packing or carrier words: the documented default (seller packs for transit)
+    assert _one("mug arrived shattered", None)["responsibility"] == causes.DAMAGE_WITHOUT_PACKING_WORDS.value
+
+
+def test_wrong_item_is_seller_and_buyer_mistake_is_buyer():
+    assert _one("sent me the wrong size", None)["responsibility"] == "seller"
+    assert _one("my mistake, I ordered the wrong colour", None)["responsibility"] == "buyer"
+
+
+def test_rating_only_late_delivery_still_unknown_and_says_why():
+    o = _orders(
+        shipped_at=TS("2024-03-01", tz="UTC"),
+        ship_by=TS("2024-03-02", tz="UTC"),
+        delivered_at=TS("2024-03-20", tz="UTC"),
+        promised_delivery_at=TS("2024-03-08", tz="UTC"),
+    )
+    out = _one("", o)
+    assert (out["cause"], out["responsibility"]) == ("unspecified", "unknown")
+    assert "rating alone" in out["responsibility_reason"]
+
+
+def test_assign_responsibility_directly():
+    pred = pd.DataFrame({"cause": ["poor_quality", "positive"]})
+    rev = pd.DataFrame({"review_id": ["a", "b"], "shop_id": "s"})
+    assert assign_responsibility(pred, rev)["responsibility"].tolist() == ["seller", "unknown"]
+
+
+# --- flags -------------------------------------------------------------------------------------------------------
+def test_flags():
+    rev = pd.DataFrame(
+        {
+            "review_id": ["a", "b", "c", "d", "e"],
+            "shop_id": "s",
+            "rating": [1, 5, 1, 1, 1],
+            "review_text": [
+                "the kettle gave me an electric shock",
+                "arrived broken and crushed",
+                "love it, perfect",
+                "ok",
+                "wrong shop, meant to review another store",
+            ],
+            "seller_reply": ["", "", "", "delete your review or we will report your account", "you are stupid"],
+            "created_at": TS("2024-03-10", tz="UTC"),
+        }
+    )
+    out = classify_reviews(rev, as_of="2024-03-20").set_index("review_id")["flags"].str.split(";")
+    assert "safety" in out["a"]
+    assert "rating_text_mismatch" in out["b"] and "rating_text_mismatch" in out["c"]
+    assert "reply_coercive" in out["d"]
+    assert "reply_abusive" in out["e"] and "report_candidate" in out["e"]
+    late = classify_reviews(rev, as_of="2024-06-01").set_index("review_id")["flags"]
+    assert "report_candidate" not in late["e"]
+
+
+# --- overrides ----------------------------------------------------------------------------------------------------
+def test_overrides_win_and_raw_data_untouched(tmp_path):
+    path = tmp_path / "labels.csv"
+    path.write_text("review_id,cause,note\nr0,product_safety,checked photos\n")
+    raw = pd.DataFrame({"review_id": ["r0", "r1"], "shop_id": "s", "review_text": ["love it", "love it"]})
+    before = raw.copy()
+    out = classify_reviews(raw, overrides=load_overrides(path))
+    assert out["cause"].tolist() == ["product_safety", POSITIVE]
+    assert out["source"].tolist()[0] == "override" and out["area"].iloc[0] == "product"
+    assert out["responsibility"].iloc[0] == "seller"
+    pd.testing.assert_frame_equal(raw, before)
+
+
+def test_override_with_shop_id_only_hits_that_shop():
+    pred = pd.DataFrame(
+        {
+            "review_id": ["r1", "r1"],
+            "shop_id": ["a", "b"],
+            "cause": "other",
+            "area": "other",
+            "confidence": 0.4,
+            "source": "model",
+        }
+    )
+    ov = pd.DataFrame({"review_id": ["r1"], "shop_id": ["b"], "cause": ["poor_quality"]})
+    assert apply_overrides(pred, ov)["cause"].tolist() == ["other", "poor_quality"]
+
+
+def test_bad_override_cause_is_a_clear_error(tmp_path):
+    path = tmp_path / "labels.csv"
+    path.write_text("review_id,cause\nr0,terrible\n")
+    with pytest.raises(causes.DataFileError, match="unknown cause"):
+        load_overrides(path)
+
+
+# --- model, training, evaluation ------------------------------------------------------------------------------------
+def test_artefact_loads_without_network(monkeypatch):
+    def no_network(*args, **kwargs):
+        raise OSError("network disabled in this test")
+
+    monkeypatch.setattr(socket, "socket", no_network)
+    monkeypatch.setattr(socket, "create_connection", no_network)
+    causes._load_model_cached.cache_clear()
+    model = load_model()
+    assert model.predict_proba(["chegou quebrado"]).shape == (1, len(model.classes))
+
+
+def test_artefact_is_small_and_versioned():
+    path = causes.MODEL_DIR / causes.MODEL_FILE
+    assert path.stat().st_size < 5_000_000
+    assert load_model().meta["version"] == causes.MODEL_VERSION
+
+
+def test_train_is_deterministic(tmp_path):
+    small = tmp_path / "bank.csv"
+    causes.phrase_bank().query("language in ['en', 'pt']")[
+        ["language", "cause", "rating", "title", "text", "secondary_causes"]
+    ].to_csv(small, index=False)
+    a = causes.train(tmp_path / "a", phrase_bank_path=small, olist_path=None)
+    b = causes.train(tmp_path / "b", phrase_bank_path=small, olist_path=None)
+    assert a.read_bytes() == b.read_bytes()
+    assert load_model(a).meta["training_rows"] == {"phrase_bank": 150}
+
+
+def test_holdout_is_stratified_and_order_free():
+    bank = causes.phrase_bank()
+    assert bank.groupby(["language", "cause"])["heldout"].sum().between(2, 3).all()
+    shuffled = bank.sample(frac=1, random_state=1)
+    assert holdout_mask(shuffled, ["language", "cause"], text="text").sort_index().equals(bank["heldout"])
+
+
+def test_evaluate_by_review_id_and_report():
+    labels = pd.DataFrame({"review_id": ["a", "b"], "language": ["en", "en"], "cause": ["poor_quality", "positive"]})
+    pred = pd.DataFrame({"review_id": ["a", "b"], "cause": ["poor_quality", "poor_quality"], "language": "en"})
+    res = evaluate(labels, pred)
+    assert res["per_cause"].loc["poor_quality", "precision"] == 0.5
+    assert res["macro_f1"] == pytest.approx((2 / 3 + 0) / 2)
+    text = format_evaluation(res)
+    assert "macro-F1" in text and "[en]" in text and "confusion" in text
+
+
+def test_output_shape_and_order():
+    rev = pd.DataFrame(
+        {"review_id": ["z", "a"], "shop_id": "s", "review_text": ["love it", "arrived broken"]}, index=[10, 3]
+    )
+    out = classify_reviews(rev)
+    assert out.index.tolist() == [10, 3] and out["review_id"].tolist() == ["z", "a"]
+    assert list(out.columns[:12]) == causes.OUTPUT_COLUMNS
+    assert out["confidence"].between(0, 1).all()

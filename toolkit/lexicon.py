@@ -1,0 +1,722 @@
+"""The transparent layer of the cause classifier: cue phrases, negation and language markers for 7 languages.
+
+Every cue is a phrase written in *folded* form (lower case, Latin accents removed: ``não`` -> ``nao``,
+``không`` -> ``khong``, ``đ`` -> ``d``), so one entry matches the accented spelling and the unaccented
+spelling shoppers type. Phrases are matched on whole tokens; Thai (written without spaces) is matched as a
+substring. A cue is *negated* when a negator of the review's language stands at most two tokens before it in
+the same clause ("not broken", "tidak rusak", "não quebrou", "ไม่แตก"); a negated cue never counts as a
+complaint. Cues that already contain their negator ("not working", "não funciona", "ไม่ได้รับ") are written
+with it and are not negated again.
+
+Tags are ``cause`` or ``cause/kind``: the kind tells the responsibility rules what sort of delivery or damage
+complaint it is (``late``, ``wrong``, ``missing``, ``courier``, ``carrier``). Extra tags that are not causes:
+``packing`` (words about poor packing: the seller's fault), ``praise`` (for star/text disagreement),
+``invalid/...`` (reasons a review may be reportable), and the seller-reply tags ``reply/abusive`` and
+``reply/coercive``.
+
+Examples
+--------
+>>> from toolkit.lexicon import fold, find_cues
+>>> fold("Não quebrou")
+'nao quebrou'
+>>> [(c.tag, c.text, c.negated) for c in find_cues("não quebrou, chegou bem", "pt")]
+[('poor_quality', 'quebrou', True)]
+>>> [(c.tag, c.text) for c in find_cues("brg rusak, packing cuma plastik", "id")]
+[('damaged_item_or_package', 'brg rusak'), ('packing', 'packing cuma plastik')]
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+LANGUAGES = ("en", "id", "ms", "pt", "es", "vi", "th")
+"""The languages the classifier scores; anything else is ``unscored``."""
+
+
+def _fold_table() -> dict[int, str]:
+    table = {}
+    for cp in list(range(0xC0, 0x250)) + list(range(0x1E00, 0x1F00)):
+        ch = chr(cp)
+        base = "".join(c for c in unicodedata.normalize("NFKD", ch) if not unicodedata.combining(c))
+        if len(base) == 1 and base != ch:
+            table[cp] = base
+    table.update({ord("đ"): "d", ord("Đ"): "D", ord("ß"): "s", ord("’"): "'", ord("‘"): "'", ord("`"): "'"})
+    return table
+
+
+_FOLD = _fold_table()
+
+
+def fold(text: str) -> str:
+    """Lower-case and strip Latin accents, keeping the length (so spans map back to the original text).
+
+    Examples
+    --------
+    >>> fold("Không GIỐNG ảnh")
+    'khong giong anh'
+    """
+    folded = text.translate(_FOLD).lower()
+    return folded if len(folded) == len(text) else text.translate(_FOLD)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Cue phrases. One line per language: "lang: phrase | phrase | ...". Folded spelling, whole tokens.
+# ---------------------------------------------------------------------------------------------------------------
+_CUES: dict[str, str] = {
+    "product_safety": """
+en: burn | burns | burned | burnt | burning | burned my | injury | injured | injure | rash | rashes | itchy | allergic
+  | allergy | allergic reaction | swell | swelled | swollen | blister | blisters | smoke | smoking | smoked | sparks
+  | sparked | shock | electric shock | electrocuted | caught fire | on fire | fire hazard | explode | exploded | melted
+  | overheat | overheats | overheating | so hot | dangerous | hazard | choking | choke | sharp edge | sharp edges
+  | cut his finger | cut her finger | cut my finger | bleeding | hospital | poisoning | poisoned | toxic | unsafe
+  | irritation | irritated | hurt my | hurts my | burning smell | smelled like burning
+id: gosong | meleleh | terbakar | kebakar | kebakaran | berasap | keluar asap | asap | asep | keluar asep | kesetrum
+  | nyetrum | setrum | korslet | konslet | meledak | ngembung | gembung | alergi | gatal | gatel | bentol | bentol2
+  | ruam | melepuh | lecet | perih | iritasi | luka | berdarah | bahaya | berbahaya | tajam | keracunan | kepanasan
+  | panas bgt | panas banget | bau gosong | bau kebakar
+ms: terbakar | hangus | berasap | asap | cair | renjatan | kena renjatan | bocor arus | terkena kejutan | meletup
+  | alahan | alergi | gatal | ruam | melecur | melepuh | pedih | bengkak | luka | berdarah | bahaya | merbahaya
+  | tajam | bucu tajam | keracunan | panas gila | bau terbakar | hampir terbakar
+pt: queimou | queimei | queimadura | queimado | cheiro de queimado | pegou fogo | pegar fogo | fogo | fumaca
+  | saiu fumaca | choque | deu choque | deu um choque | explodiu | derreteu | superaqueceu | esquentou demais
+  | esquentou tanto | alergia | alergica | alergico | coceira | irritacao | empolada | empolou | bolhas
+  | vermelhidao | inchou | inchada | cortou | machucou | machucado | sangrou | perigoso | perigo | risco
+  | engasgar | intoxicacao | toxico
+es: quemo | quemaduras | quemadura | quemado | olor a quemado | se incendio | fuego | humo | echo humo | descarga
+  | me dio una descarga | electrocuto | chispas | hizo chispas | exploto | se derritio | derritio | sobrecalienta
+  | se calienta tanto | alergia | alergica | alergico | sarpullido | irrito | irritacion | ardor | ampollas
+  | hinchazon | se hincho | se corto | me corte | corto la | herida | sangre | peligroso | peligrosa | peligro
+  | toxico | intoxicacion | se los traga | atragantar
+vi: bi chay | suyt chay | chay khet | khet | mui khet | boc khoi | xi khoi | khoi den | bi giat | giat dien | ro dien
+  | phat no | bi no | chay nhua | qua nhiet | nong qua | di ung | ngua | man do | noi man | phong rop | rat da
+  | sung vu | bi sung | bong da | chay mau | rach tay | dut tay | nguy hiem | doc hai | ngo doc
+""",
+    "product_compliance": """
+en: fake | fakes | counterfeit | replica | knockoff | knock off | not original | not genuine | not authentic
+  | no expiry date | no expiration date | no batch code | no registration | no registration number | no ingredient list
+  | no ingredients | no label | no labels | no english label | no english | only chinese | in chinese | unlicensed
+  | not certified | no certification | fda approved | illegal | banned | misleading claim
+id: kw | palsu | tiruan | bukan ori | ga ori | gak ori | tdk ori | tidak ori | bukan original | replika | no bpom
+  | ga ada bpom | gak ada bpom | tdk ada bpom | tidak ada bpom | bpom | izin edar | label halal | halal | sni
+  | tulisan mandarin | bahasa mandarin | ga ada komposisi | tgl exp nya ga ada | ga ada tgl exp | ilegal
+ms: tiruan | palsu | bukan original | bukan ori | replika | x original | x ori | no notifikasi | kkm | logo halal
+  | halal jakim | jakim | x de tarikh luput | tiada tarikh luput | x de label | hologram | no siri | sirim
+pt: falsificado | falsificada | falso | falsa | replica | pirata | paraguaio | paraguaia | nao e original
+  | nao original | sem selo | inmetro | anvisa | sem registro | rotulo em chines | em chines | sem rotulo
+  | nenhuma informacao em portugues | propaganda proibida | proibida | proibido | ilegal | sem nota
+es: falsificado | falsificada | falso | falsa | replica | trucho | truchas | truchos | pirata | copia
+  | no es original | sin registro | registro sanitario | sin registro sanitario | sin fecha de vencimiento
+  | solo en chino | en chino | no registrado | producto no registrado | ilegal | prohibido | no se puede poner
+vi: hang fake | fake | hang gia | gia mao | hang nhai | nhai | hang dom | rep | khong chinh hang | ko chinh hang
+  | khong co han su dung | ko co han su dung | khong co nhan phu | nhan phu | tem hop quy | khong co tem
+  | vi pham | khong ro nguon goc | ko ro nguon goc | lua dao
+""",
+    "poor_quality": """
+en: broke | broken | breaks | broke after | stopped working | not working | doesnt work | doesn't work | didnt work
+  | wont turn on | won't turn on | dead | died | defective | faulty | poor quality | bad quality | low quality
+  | cheap quality | flimsy | thin | see through | see-through | cheaply made | peeling | peeled | peeling off
+  | fell apart
+  | falls apart | ripped | tore | torn | came apart | stitching | loose thread | expired | stale | rotten | moldy
+  | mouldy | spoiled | smells like chemicals | strong chemicals | battery dies | battery died | doesnt charge
+  | wont charge
+  | no sound | fading | faded | rusted | rust | cracked after | leaks | leaking after | malfunction | useless | junk
+  | garbage quality | quality is bad | quality is poor | scratched | bad product | terrible product | poor product
+  | cheap material | cheap materials | fragile | dirty | stained
+id: rusak | rusak2 | cepet rusak | cepat rusak | mati | mati total | ga mau nyala | gak mau nyala | tdk mau nyala
+  | ga nyala | gak nyala | tidak menyala | ga berfungsi | tdk berfungsi | tidak berfungsi | ga bisa dipake | cacat
+  | jelek kualitasnya | kualitas jelek | kualitasnya jelek | kualitas buruk | murahan | tipis | nerawang | transparan
+  | sobek | robek | putus | copot | lepas | jebol | bocor | patah pas dipake | patah | luntur | kadaluarsa
+  | kadaluwarsa | expired | basi | apek | jamur | berjamur | cepet abis | cepat habis | cepet bgt abis | ngelupas
+  | mengelupas | karatan | berkarat | bau kimia | bau menyengat | ga awet | gak awet | tidak awet | produk jelek
+  | barang jelek | brg jelek | kotor | rapuh
+ms: rosak | cepat rosak | mati | x hidup | tak hidup | x berfungsi | tak berfungsi | tidak berfungsi | cacat
+  | kualiti teruk | kualiti rendah | murahan | nipis | nipis gila | jarang | nampak | terkoyak | koyak | putus
+  | tercabut | tertanggal | tanggal | bocor | patah | luntur | expired | tarikh luput | basi | masam | berkulat
+  | mengelupas | berkarat | cepat habis | bau kimia | x tahan lama | tak tahan lama | barang teruk | brg teruk
+  | kotor | rapuh
+pt: quebrou | quebrado | quebrada | parou de funcionar | nao funciona | n funciona | nao liga | n liga | nao carrega
+  | defeito | defeituoso | defeituosa | com defeito | estragado | estragou | qualidade ruim | pessima qualidade
+  | baixa qualidade | ma qualidade | qualidade pessima | qualidade inferior | material inferior | material ruim
+  | fraco | fraca | fino | fina | transparente | desfiando | desfiou | descosturou | descolou | descascou
+  | descascando | rasgou | rasgado | soltou | vencido | vencida | validade | mofado | mofo | estragada | podre
+  | cheiro forte | descarregada | nao dura | n dura | enferrujou | ferrugem | vazando | vaza | riscado | arranhado
+  | apagou | nao presta | n presta | pessimo acabamento | acabamento ruim | pessimo produto | produto pessimo
+  | produto ruim | material pessimo | material ruim | produto horrivel | muito ruim | fragil | frageis | grosseiro
+  | aspero | mal acabado | bem acabado | finas | finos | fracos | fracas | sujo | suja | sujas | sujos | lixo
+  | deixa a desejar | nao parece original | parou
+es: se rompio | roto | rota | dejo de funcionar | dejaron de sonar | no funciona | no prende | no enciende | no carga
+  | defectuoso | defectuosa | defecto | fallas | falla | mala calidad | pesima calidad | baja calidad
+  | calidad malisima | malisimo | malisima | plastico malo | finita | finito | delgada | se transparenta
+  | transparente | se descosio | costuras se abrieron | se desarmo | se despego | despego | se pelo | se rasgo
+  | rasgado | vencida | vencido | caducado | caducada | podrido | moho | huele fatal | olor a quimico | quimico
+  | se oxido | oxidado | gotea | se descarga | no sirve | no dura | rayado | producto malo | pesimo producto
+  | material malo | fragil | sucio | sucia
+vi: bi hu | hu roi | la hu | da hu | hu 1 ben | bi hong | hong roi | hu hong | khong len nguon | ko len nguon
+  | khong hoat dong | ko hoat dong
+  | khong chay | ko chay | bi loi | chat luong kem | chat luong te | kem chat luong | hang kem | mong dinh
+  | vai mong | mong qua | bi lo | rach | bung chi | bung het | duong chi | sut chi | bi gay | gay roi | dut | bong keo
+  | bong troc | het han | qua han | hu thiu | bi moc | mui hoi | hoi qua | mui nhua | pin yeu | nhanh het pin
+  | ri set | bi xuoc | tray xuoc | hang te | sp te | san pham te | do ban
+""",
+    "not_as_described": """
+en: runs small | runs big | runs large | too small | too big | size chart | size chart is wrong | sizing is off
+  | not as described | not as pictured | not like the picture | not like the pics | not what i ordered from the pics
+  | different from the picture | different from the photo | different colour | different color | colour is different
+  | color is different | not the same as | pics show | listing says | says 100 | description says
+  | the description | false advertising | misleading | fake discount | fake promo | smaller than | bigger than
+  | not cotton | polyester | different brand | no name | not real leather | fits like | much smaller
+id: kekecilan | kebesaran | kecil bgt | size chart | tdk sesuai deskripsi | tidak sesuai deskripsi | ga sesuai deskripsi
+  | gak sesuai deskripsi | ga sesuai foto | gak sesuai foto | tdk sesuai foto | tidak sesuai foto | ga sesuai gambar
+  | tidak sesuai gambar | beda sm foto | beda sama foto | beda dengan foto | beda jauh | ga kyk di foto
+  | ga seperti di foto | tidak seperti di foto | warnanya beda | di foto | di gambar | di iklan | deskripsi
+  | deskripsi bahan | ternyata plastik | tipuan | promo palsu | ukurannya ga sesuai | ukuran tidak sesuai
+  | ga sesuai ukuran | merk lain | merek lain | isinya cuma | ngaco
+ms: saiz kecik | kecik sgt | saiz kecil | besar sgt | size chart | saiz chart | x sama dgn gambar
+  | tak sama dengan gambar
+  | x sama gambar | tidak sama seperti gambar | x sama mcm gambar | lain dari gambar | dlm gambar | gambar nampak
+  | dlm iklan | dalam iklan | deskripsi | ukuran dlm deskripsi | jenama lain | brand lain | x ikut deskripsi
+  | tak ikut deskripsi | tipu | warna lain
+pt: veste pequeno | veste mt pequeno | veste muito pequeno | veste grande | tabela de medidas | tabela de tamanho
+  | tabela | diferente da foto | diferente do anuncio | diferente do anunciado | diferente da descricao
+  | nao e o que | nada a ver com a foto | nas fotos | na foto | no anuncio | na descricao | no anuncio diz
+  | propaganda enganosa | enganosa | nao corresponde | nao condiz | cor diferente | tamanho diferente
+  | menor que | maior que | promocao falsa | outra marca | marca diferente
+es: talla muy chica | muy chica | muy chico | talla chica | talla grande | muy grande | tabla de medidas
+  | tabla de tallas | la tabla | distinto a la foto | diferente a la foto | nada que ver | nada q ver
+  | no es como en la foto | en la foto | en las fotos | en la publicacion | la publicacion | dice cuero | cuerina
+  | no coincide | no corresponde | enganoso | publicidad enganosa | precio antes | es inventado | otra marca
+  | mas chico | mas pequeno | tamano llavero
+vi: form nho | nho xiu | size nho | bang size | bang size sai | khong giong hinh | ko giong hinh | khong giong anh
+  | ko giong anh | khong giong mo ta | ko giong mo ta | khac hinh | khac hoan toan | khac xa | so voi hinh
+  | mau khac | hinh la | trong hinh | tren hinh | mo ta | ghi | shop ghi | quang cao | lua dao khach | sai mo ta
+  | khong dung mo ta | ko dung mo ta | nhua in van go
+""",
+    "out_of_stock": """
+en: out of stock | sold out | no stock | not in stock | update your stock | out of the colour | cancelled bc sold out
+id: stok kosong | stok habis | kehabisan | kehabisan stok | ga ada stok | gak ada stok | tdk ada stok | tidak ada stok
+  | ga ready | gak ready | tdk ready | update stok | restock | kosong
+ms: stok habis | habis stok | x de stok | tiada stok | takde stok | sold out | stok x de | dah habis | kehabisan stok
+pt: falta de estoque | sem estoque | nao tinha estoque | n tinha estoque | esgotou | esgotado | esgotada
+  | acabou o estoque | nunca tem o produto | fora de estoque | estoque
+es: falta de stock | sin stock | agotado | agotada | no hay stock | no tenian stock | no le quedaba | no quedaba
+  | sin existencias | no habia stock
+vi: het hang | het sp | het san pham | het mau | khong con hang | ko con hang | het roi | het stock
+""",
+    "late_or_wrong_delivery/late": """
+en: late | late delivery | delayed | delay | still waiting | still havent received | havent received
+  | haven't received | not received | never received | never arrived | never came | hasnt arrived | hasn't arrived
+  | didnt ship | didn't ship | didnt send | not shipped | took weeks | took a month | took forever | slow delivery
+  | slow shipping | ships in 24h | stuck | lost | lost in transit | where is my order | not arrived | not delivered
+id: telat | terlambat | lama bgt | lama banget | lambat | lelet | blm sampai | belum sampai | blm nyampe
+  | belum nyampe | blm dateng | belum datang | belum dtg | blm diterima | belum diterima | ga sampe2 | ga dateng2
+  | ga nyampe | gak nyampe | ga sampai | tdk sampai | tidak sampai | nyangkut | ga dikirim | belum dikirim
+  | blm dikirim | tdk dikirim | baru nyampe | baru dikirim | hampir sebulan | berminggu2 | nunggu lama | stuck
+  | hilang | paket hilang
+ms: lambat | lewat | lmbt | lama sgt | x sampai | tak sampai | blm sampai | belum sampai | x sampai pon | sangkut
+  | stuck | x pos | x pos2 | belum pos | tak pos | hilang | parcel hilang | dah seminggu
+pt: atrasado | atrasada | atrasou | atraso | demorou | demorada | demora | demorado | nao recebi | n recebi
+  | ainda nao recebi | nao chegou | n chegou | ainda nao chegou | nunca chegou | nao foi entregue
+  | nao entregue | nao entregaram | fora do prazo | passou do prazo | depois do prazo | apos o prazo | so chegou
+  | parado | nao rastrear
+  | extraviado | extraviou | perdido | demorou pra postar | aguardando | ate agora | esperando ate hoje
+es: atrasado | atrasada | atraso | demoro | demoraron | tardo | tardaron en llegar | no llego | no ha llegado
+  | nunca llego | no me llego | no lo despacharon | no despacharon | todavia no llega | sigo esperando | parado
+  | extraviado | perdido | se perdio | fuera de plazo
+vi: giao cham | cham qua | giao hang cham | bi tre | tre hen | giao tre | lau qua | qua lau | chua nhan
+  | chua nhan duoc | chua nhan dc | ko nhan duoc
+  | khong nhan duoc | chua gui | chua gui hang | chua giao | mat hang | that lac | nam o kho | nam kho | bi ket
+""",
+    "late_or_wrong_delivery/wrong": """
+en: wrong item | wrong size | wrong colour | wrong color | wrong model | wrong product | wrong address
+  | sent the wrong | sent me the wrong | sent wrong | got the wrong | received the wrong | got white | got black
+  | instead of | ordered black got | not what i ordered | different item | other item
+id: salah kirim | dikirim salah | salah barang | salah warna | salah ukuran | salah size | salah alamat
+  | ga sesuai pesanan | gak sesuai pesanan | tidak sesuai pesanan | tdk sesuai pesanan | yg dikirim
+  | padahal sy pesen | padahal pesen | beda barang
+ms: salah hantar | hantar salah | salah barang | salah warna | salah saiz | salah alamat | x sama dgn order
+  | lain yg sampai | dapat xs | order m dapat
+pt: veio errado | veio errada | produto errado | pedido errado | cor errada | tamanho errado | endereco errado
+  | mandaram errado | enviaram errado | recebi outro | veio outro | outro produto | no lugar do | ao inves
+  | em vez de | pedi azul veio
+es: equivocado | equivocada | me mandaron | mandaron otro | llego otro | me llego otro | otro producto
+  | talla equivocada | color equivocado | otra direccion | direccion equivocada | en vez de | pedi talla
+vi: giao sai | sai hang | giao nham | nham hang | sai mau | sai size | nham dia chi | sai dia chi | giao mau
+  | dat mau | giao op
+""",
+    "late_or_wrong_delivery/missing": """
+en: missing | only got | only received | only 2 | only one | partial | incomplete | not in the box | wasnt in the box
+  | one missing | third one missing | part missing
+id: kurang 1 | kurang satu | yg dtg cuma | yg dateng cuma | cuma dtg | cuma 2 | ga lengkap | gak lengkap | tdk lengkap
+  | tidak lengkap | ga ada charger | satu nya kmn | hilang satu
+ms: x de charger | tak lengkap | x lengkap | kurang satu | kurang 1 | hilang | cuma dapat | dpt satu je
+pt: faltou | faltando | falta | faltaram | veio 1 so | veio so | veio apenas | vieram apenas | so recebi | so veio
+  | incompleto | incompleta | nao veio | n veio | entrega parcial | nao recebi o restante | pendente
+es: faltan | falta | faltaba | faltaron | incompleto | incompleta | solo llego | solo llegaron | llegaron 10
+  | no venia | no vino
+vi: thieu | giao thieu | thieu hang | thieu mon | ko du | khong du | khong co sac | ko co sac
+""",
+    "late_or_wrong_delivery/courier": """
+en: courier | driver | delivery guy | marked as delivered | says delivered | app says delivered
+  | left at the door | thrown | rude courier
+id: kurir | kurirnya | kurir nya | abang kurir | status terkirim | dalam pengiriman | ekspedisi
+ms: kurier | kurir | abg kurier | posmen | status delivered
+pt: entregador | transportadora | correios | correio | marcou como entregue | consta entregue | retirar no correio
+  | transporte
+es: repartidor | correo | paqueteria | dice entregado | marcado como entregado
+vi: shipper | shiper | don vi van chuyen | van chuyen | bao da giao | ghi da giao | giao hang nhanh | ghn | ghtk
+""",
+    "damaged_item_or_package": """
+en: arrived broken | came broken | arrived damaged | came damaged | damaged | arrived cracked | came cracked | cracked
+  | shattered | smashed | crushed | dented | badly dented | chip | chipped | leaked | leaked all over | spilled
+  | box damaged | box was damaged | torn package | package torn | broken in the box | out of the box | arrived shattered
+  | glass everywhere | dent | bent
+id: pecah | retak | penyok | penyok2 | remuk | hancur | bocor pas nyampe | tumpah | sobek paketnya | paket sobek
+  | kardus penyok | dus penyok | rusak pas nyampe | brg rusak | barang rusak | dtg rusak | dateng rusak | sampe rusak
+  | nyampe rusak | patah pas dibuka | retak pas dibuka | pecah pas nyampe
+ms: pecah | retak | kemek | kemek2 | remuk | hancur | tumpah | parcel koyak | kotak hancur | kotak kemek | sampai rosak
+  | rosak masa sampai | patah masa sampai | retak seribu
+pt: chegou quebrado | chegou quebrada | veio quebrado | veio quebrada | quebrado na caixa | trincado | trincada
+  | rachado | rachada | amassado | amassada | caixa amassada | toda amassada | detonada | vazou | vazado
+  | derramou | avariado | avarias | danificado | danificada | pacote rasgado | embalagem rasgada | chegou rasgado
+  | torta | torto | estilhacado | estourado
+es: llego roto | llego rota | vino roto | vino rota | roto al abrir | rota al abrir | abollado | abollada | aplastado
+  | aplastada | destrozada | destrozado | derramo | se derramo | goteando | quebrada | quebrado | rajado | rajada
+  | paquete abierto | caja rota | danado | danada | astillado
+vi: bi vo | vo het | vo roi | vo nat | be nat | bi be | bi nut | nut | mop | mop meo | bi mop | bi meo | bi bep
+  | goi hang bi rach | hop rach | ri ra | chay nuoc | hong khi nhan | gay tay | mo hinh gay
+""",
+    "damaged_item_or_package/carrier": """
+en: courier threw | thrown by the courier | dropped by the courier | courier dropped | courier broke
+id: dibanting | dibanting kurir | kurir banting | dilempar kurir | dilempar
+ms: dicampak | kurier campak | dibaling
+pt: jogaram a caixa | transportadora danificou | danificado no transporte | quebrou no transporte
+es: el repartidor lo tiro | lo tiraron | se rompio en el envio | danado en el envio
+vi: shipper nem | nem hang | quang hang | vo trong qua trinh van chuyen
+""",
+    "late_chat_response": """
+en: no reply | no response | no answer | never replied | never replies | hasnt replied | hasn't replied | didnt reply
+  | didn't reply | didnt answer | hasnt answered | havent answered | doesnt reply | doesn't reply | not replying
+  | doesnt answer | nobody answers | no one answers | ignored my | ignoring | ghost | ghosted | took 5 days to answer
+  | took days to answer | slow to reply | slow reply | slow response | only auto replies | auto reply | auto replies
+  | left on read | read my msg | days and counting
+id: ga dibales | gak dibales | ga dibalas | gak dibalas | tdk dibalas | tidak dibalas | blm dibales | belum dibales
+  | belum dibalas | blm dibalas | ga dibales2 | ga pernah dibales | ga ada jawaban | tdk ada jawaban | ga direspon
+  | gak direspon | tdk direspon | slow respon | slow respons | lama balesnya | lama bales | baru dibales | dibaca doang
+  | cuma dibaca | di read doang | ghosting | auto reply | auto reply doang | admin nya kmn | admin kemana
+  | chat ga dibales
+ms: x balas | tak balas | x berbalas | tak berbalas | x reply | tak reply | x berjawab | tak berjawab | baru reply
+  | lambat reply | lambat balas | senyap | auto reply | admin pegi mana | x pernah reply | tak pernah reply
+  | x respon | bluetick
+pt: nada de resposta | sem resposta | ninguem responde | ninguem respondeu | nao responde | n responde | nao respondeu
+  | nao respondem | n respondem | nunca responde | demoraram pra responder | demorou pra responder
+  | demora pra responder
+  | resposta automatica | visualiza e nao responde | visualiza e n responde | cade o atendimento | ignoraram | ignorou
+  | vendedor some | sem retorno | nao retornou | nao deu retorno | nenhum retorno
+es: nadie responde | nadie contesta | no responde | no contesta | no contestan | no responden | no contestaron
+  | no respondieron | tardaron en contestar | tardo en contestar | tardaron en responder | respuestas automaticas
+  | respuesta automatica | en visto | me deja en visto | nadie atiende | y nada | ni contestaron | sin respuesta
+vi: ko rep | khong rep | chua rep | ko tra loi | khong tra loi | chua tra loi | ko ai tra loi | seen ko rep
+  | chi seen | moi rep | rep cham | tra loi cham | cham rep | im luon | im lang | tin nhan tu dong | admin dau
+  | ko phan hoi
+  | khong phan hoi
+""",
+    "inappropriate_review_handling": """
+en: change my review | change my 2 star review | change the review | delete my review | delete the review
+  | remove my review | remove the review | edit my review | change to 5 stars | change it to 5 stars
+  | offered $5 if | if i delete | begging me | begged me | threatened | threaten | threatening | calling me stupid
+  | called me stupid | called me | says im lying | replied calling me | public reply | harass | harassing
+  | kept messaging me | messaged me like
+id: ganti review | ubah review | hapus review | review nya dihapus | review dihapus | review diubah | ganti bintang
+  | ubah bintang | ubah rating | ganti rating | hapus ulasan | ubah ulasan | jd bintang 5 | jadi bintang 5
+  | nyuruh ganti | minta review diubah | ditawarin | diancam | ngancam | mengancam | maksa | dipaksa | seller bales
+  | bales review | ngatain | dikatain | miskin | goblok | bodoh
+ms: ubah rating | tukar review | tukar rating | delete review | padam review | buang review | suruh ubah | suruh delete
+  | ugut | kena ugut | saman | nak saman | merayu2 | merayu | paksa | seller balas review | balas review
+  | cakap sy bodoh | bodoh | beli murah nak lebih2
+pt: mudar a avaliacao | mudar minha avaliacao | mudar pra 5 estrelas | mudar para 5 estrelas | apagar a avaliacao
+  | tirar a avaliacao | alterar a avaliacao | alterar a nota | mudar a nota | implorou | ameacou | ameaca | processar
+  | me chamando de | me chamou de | burra | burro | respondeu minha avaliacao | ficou mandando
+es: cambie mi resena | cambiar mi resena | cambiar la resena | borrara la resena | borrar la resena | borrar mi resena
+  | cambiar la calificacion | pusiera 5 estrellas | me amenazaron | amenazo | denunciarme | me rogaron
+  | me contesto la resena
+  | diciendome ignorante | ignorante | tonta | tonto
+vi: sua danh gia | xoa danh gia | xoa review | sua review | doi danh gia | sua sao | sua lai | thanh 5 sao
+  | chuyen khoan 20k | doa kien | bi doa | doa | nan ni | chui | chui minh | rep danh gia chui | bat xoa
+""",
+    "other/buyer": """
+en: my fault | my mistake | my own fault | ordered the wrong size myself | i ordered the wrong | my bad
+  | didnt read the description | didnt check the size
+id: salah sy | salah saya | kesalahan saya | salah pilih | sy salah pesen | salah klik | bukan salah seller
+ms: salah sy | salah saya | tersalah | tersalah klik | bukan salah seller
+pt: culpa minha | erro meu | errei | eu errei | selecionei o produto errado | comprei errado | pedi errado
+es: culpa mia | me equivoque yo | me equivoque | error mio | culpa mia x no leer
+vi: loi cua minh | tai minh | minh dat nham | dat nham | ko phai loi shop | khong phai loi shop
+""",
+    "other": """
+en: my fault | my mistake | my own fault | ordered the wrong size myself | i ordered the wrong | not flattering
+  | doesnt suit me | doesn't suit me | not my style | not my thing | isnt my thing | dont like the smell | dont like
+  | don't like | too sweet for me | too spicy for me | for me personally | personally | overpriced | too expensive
+  | expensive | cheaper at another shop | found it cheaper | not worth it | not worth the price | regret | impulse buy
+  | dont really need | don't need | didnt need | thought it would be bigger | changed my mind
+id: salah sy | salah saya | kesalahan saya | bukan salah seller | bukan salah brg | bukan salah barang
+  | ga cocok di badan
+  | ga cocok sm kulit | ga cocok | gak cocok | tdk cocok | ga suka | gak suka | tdk suka | tidak suka | kemahalan
+  | mahal | kemahalan buat | ga worth it | gak worth it | ga worth | toko sebelah lebih murah | lebih murah
+  | nyesel beli | nyesel | menyesal | ga butuh | gak butuh | impulsif | keliatan gendut
+ms: salah sy | salah saya | bukan salah seller | bukan salah brg | tersalah | x sesuai dgn badan | x suka | tak suka
+  | mahal sgt | mahal | x berbaloi | tak berbaloi | lg murah | lebih murah | menyesal | x perlu | tak perlu
+  | nampak gemuk | kurang sedap | x pedas
+pt: culpa minha | erro meu | errei | eu errei | nao ficou bem | n ficou bem | nao valoriza | n valoriza | nao gostei do
+  | n gostei do | nao gostei | n gostei | pro meu gosto | gosto pessoal | muito caro | caro | mais barato
+  | arrependida | arrependido | por impulso | nem preciso | nao combinou | n combinou | nao vale | n vale
+  | selecionei o produto errado | comprei errado
+es: culpa mia | me equivoque yo | me equivoque | error mio | no me favorece | me queda raro | no me gusta
+  | no es de mi agrado | de mi agrado | pa mi | para mi gusto | muy caro | caro | mas barato | me arrepiento
+  | por impulso | no lo necesitaba | pense q era | pense que era | no vale la pena
+vi: loi cua minh | tai minh | minh dat nham | ko phai loi shop | khong phai loi shop | ko hop dang | khong hop
+  | ko hop | ko hop da | khong thich | ko thich | hoi mac | dat qua | gia hoi mac | ko dang tien | khong dang tien
+  | re hon | ko can | khong can | xem live | nhin map | nhin bi tai
+""",
+    "unspecified": """
+en: bad | meh | terrible | awful | horrible | worst | disappointed | disappointing | no | 1 star | one star | nope
+id: jelek | buruk | kecewa | b aja | biasa aja | bintang 1 | zonk | ah sudahlah | parah
+ms: teruk | hampeh | kecewa | haih | hmm | bintang 1 | x best | tak best
+pt: ruim | pessimo | pessima | horrivel | decepcionada | decepcionado | decepcao | aff | nota 1 | 1 estrela
+es: malo | mala | pesimo | pesima | horrible | decepcionado | decepcionada | 1 estrella | una estrella
+vi: chan | that vong | qua te | te qua | haizz | 1 sao | do te
+""",
+    "packing": """
+en: no bubble wrap | without bubble wrap | thin plastic bag | only a plastic bag | poorly packed | badly packed
+  | bad packing | bad packaging | poor packaging | poor packing | no protection | no padding | just a bag
+  | loose in the box
+  | cap was loose | not packed well | packed badly
+id: packing cuma plastik | packing nya asal | packingnya asal | packing asal | packing jelek | packing tipis
+  | ga ada bubble wrap | gak ada bubble wrap | tanpa bubble wrap | tdk ada bubble wrap | ga di bubble | cuma plastik
+  | plastik tipis | ga dibubble | asal2an | kemasan jelek
+ms: x de bubble wrap | tiada bubble wrap | takde bubble wrap | bungkus x kemas | bungkus teruk | packing teruk
+  | plastik nipis | balut nipis | cuma plastik
+pt: sem plastico bolha | sem plastico | saquinho fino | so num saquinho | mal embalado | mal embalada
+  | embalagem ruim | embalagem pessima | embalagem fraca | sem protecao | sem nenhuma protecao | so num saco
+es: sin proteccion | sin ninguna proteccion | en una bolsa | mal embalado | mal embalada | embalaje malo
+  | sin plastico de burbujas | sin burbujas | mal empacado | embalaje pesimo
+vi: ko co xop | khong co xop | ko boc xop | dong goi so sai | dong goi kem | goi so sai | bich nilon mong | nilon mong
+  | goi cau tha | ko chong soc | khong chong soc
+""",
+    "praise": """
+en: love it | love | loved | great | excellent | perfect | perfectly | recommend | recommended | amazing | awesome
+  | good quality | good buy | didnt arrive broken | didn't arrive broken | thanks | thank you | happy | satisfied
+  | works perfectly | as described | fast delivery
+id: mantap | mantul | bagus | puas | recommended | rekomended | sesuai pesanan | sesuai | keren | makasih | terima kasih
+  | top | oke | ok | suka | cepet sampe | ramah | rapi
+ms: cantik | puas hati | berkualiti | recommended | terbaik | mantap | cepat sampai | kemas | best | tq | terima kasih
+  | suka
+pt: amei | adorei | gostei | otimo | otima | excelente | perfeito | perfeita | recomendo | parabens | satisfeito
+  | satisfeita | nao chegou quebrado | nao veio quebrado | n chegou quebrado | bom | boa | lindo | linda
+  | tudo certo | no prazo | antes do prazo | obrigado | obrigada | top
+es: me encanto | encanto | no llego roto | no llego rota | no vino roto | excelente | perfecto | perfecta
+  | recomiendo | genial | buenisimo | bueno | buena | lindo
+  | gracias | contento | contenta | rapido | a tiempo
+vi: tuyet voi | tot | rat tot | dep | ung ho | hai long | chat luong tot | ngon | giao nhanh | dung hen | cam on
+  | chuan | y hinh | ok
+""",
+    "invalid/spam": """
+en: follow me | check my shop | visit my shop | click the link | dm me | promo code | giveaway | subscribe
+id: cek toko | mampir ke toko | follow ig | klik link | kunjungi toko | jual murah di
+ms: follow ig | klik link | singgah kedai
+pt: sigam | me sigam | visite minha loja | clique no link | segue la
+es: siganme | visita mi tienda | haz clic
+vi: ghe shop | theo doi | click link
+""",
+    "invalid/competitor": """
+en: buy elsewhere | buy from another shop | better shop | competitor | visit shop
+id: beli di toko | mending beli di | toko sebelah | toko lain aja
+ms: beli kat kedai | kedai sebelah | pegi kedai lain
+pt: comprem na | comprem em | loja concorrente | comprem de
+es: compren en | compren en la tienda | mejor compren
+vi: qua shop | mua ben shop
+""",
+    "invalid/coercion": """
+en: unless you refund | or i will leave | or ill leave | or i'll give | give me a refund or | pay me or | or else
+id: kalo ga refund | kalau tidak refund | refund dulu baru | bintang 5 kalo
+ms: kalau x refund | bagi refund dulu
+pt: senao vou dar | se nao devolver | ou vou dar 1 estrela | ou dou 1 estrela
+es: o pongo 1 estrella | si no me devuelven | o les pongo
+vi: ko hoan tien thi | khong hoan tien thi | moi sua danh gia
+""",
+    "invalid/wrong_shop": """
+en: wrong shop | wrong store | meant to review | wrong listing | not this shop | didnt buy this | didn't buy this
+  | never bought | never ordered
+id: salah toko | salah review | salah kasih review | bukan toko ini | ga beli disini | ga pernah beli
+ms: salah kedai | salah review | x beli pon | tak pernah beli
+pt: loja errada | avaliei errado | avaliacao errada | nao comprei | nunca comprei | nao e desta loja
+es: tienda equivocada | me equivoque de tienda | no compre | nunca compre | resena equivocada
+vi: nham shop | danh gia nham | ko mua | chua mua bao gio
+""",
+    "reply/abusive": """
+en: stupid | idiot | idiots | dumb | moron | ignorant | liar | lying | cheap buyer | poor people | learn to read
+  | dont buy | go shop somewhere else | shop somewhere else | your fault | not our fault | you dont know how
+  | you don't know how | shut up | loser | lol
+id: bodoh | goblok | tolol | bego | miskin | makanya beli yg mahal | ga ngerti | ga usah belanja | jgn nyalahin
+  | salah sendiri | baca dulu | situ aja | dasar | norak
+ms: bodoh | bangang | bengap | miskin | baca la deskripsi | jgn main komen | pegi la beli | nak murah tp
+  | salah sendiri | x reti | tak reti
+pt: burra | burro | idiota | ignorante | mentirosa | mentiroso | se vc soubesse ler | o problema e vc | n culpe a loja
+  | nao culpe | vc q n sabe | pobre | pobretao | vai comprar
+es: tonta | tonto | idiota | ignorante | mentirosa | mentiroso | si leyeras | el problema eres tu | no culpes
+  | anda a comprar | seguro la usaste mal | pobre | tacano
+vi: ngu | dot | ngu dot | ko biet xai | dung do loi | ra mall ma mua | mua re ma doi | ngheo | vo hoc | ao tuong
+""",
+    "reply/coercive": """
+en: delete this review | delete your review | remove your review | remove this review | change your review
+  | update your rating | change your rating | change to 5 stars | after you update | report your account
+  | or we will report | if you change | if you delete | compensation if you
+id: hapus ulasan | hapus ulasannya | hapus review | review nya diganti | diganti bintang 5 | ubah rating
+  | ganti rating | ubah review | ganti review | akun kakak kami laporkan | kami laporkan | asal review
+  | kalo kakak udh ubah | udh ubah rating
+ms: padam review | delete review | tukar review | tukar rating | ubah rating | report akaun | kami report
+  | kalau tukar | buang review
+pt: apaga essa avaliacao | apague a avaliacao | apagar a avaliacao | mudar a avaliacao | alterar a avaliacao
+  | alterar a nota | mudar a nota | denunciar sua conta | depois q vc alterar | depois que voce alterar
+  | tirar a avaliacao
+es: borra la resena | borrar la resena | cambiar la resena | cambias a 5 estrellas | cambies la calificacion
+  | cambiar la calificacion | denunciar tu cuenta | si cambias | si borras
+vi: xoa danh gia | sua danh gia | sua lai danh gia | doi danh gia | sua lai 5 sao | bao cao tai khoan | sua sao
+  | khi ban sua | xoa review
+""",
+}
+
+# Thai is written without spaces: these are matched as substrings; negation is "ไม่" right before the cue.
+_THAI: dict[str, str] = {
+    "product_safety": "ไหม้|ควัน|ไฟดูด|ไฟช็อต|ช็อต|ลุกไหม้|ไฟไหม้|ระเบิด|ละลาย|ร้อนมาก|แพ้|ผื่น|คัน|บวม|พุพอง|แสบ|"
+    "แผล|เลือด|อันตราย|แหลม|ติดคอ|สำลัก|เป็นพิษ|บาด",
+    "product_compliance": "ของปลอม|ปลอม|ก๊อป|เลียนแบบ|ไม่แท้|ไม่มี มอก|มอก|ไม่มีเลข อย|เลข อย|อย\\.|ไม่มีฉลากไทย|"
+    "ฉลากไทย|ภาษาจีน|"
+    "ผิดกฎหมาย|ไม่มีวันหมดอายุ|ไม่มีเลขจดแจ้ง",
+    "poor_quality": "พัง|เสีย|ชำรุด|ใช้ไม่ได้|เปิดไม่ติด|ไม่ทำงาน|คุณภาพแย่|คุณภาพต่ำ|ห่วย|บางมาก|ผ้าบาง|โป๊|ขาด|หลุด|"
+    "ลอก|หมดอายุ|สินค้าแย่|ของแย่|ของห่วย|บูด|เน่า|ขึ้นรา|กลิ่นเหม็น|เหม็น|แบตหมดไว|เป็นสนิม|สนิม|ดับ",
+    "not_as_described": "ไม่ตรงปก|ไม่ตรงรูป|ไม่เหมือนรูป|ไม่ตรงตามรูป|ไม่ตรงกับรูป|ไม่ใช่อย่างที่บอก|ไม่ตรงตามที่บอก|"
+    "ตารางไซส์ผิด|ไซส์เล็ก|เล็กกว่า|ไม่ตรงไซส์|ในรูป|ตามรูป|คนละยี่ห้อ|หลอก|ไม่ตรงคำอธิบาย|ลายไม้",
+    "out_of_stock": "ของหมด|สินค้าหมด|หมดสต็อก|ไม่มีของ|สต็อกหมด|สีที่สั่งหมด",
+    "late_or_wrong_delivery/late": "ส่งช้า|ช้ามาก|ยังไม่ได้รับ|ไม่ได้รับ|ยังไม่ส่ง|ไม่ส่งของ|ยังไม่มา|รอนาน|ค้าง|ล่าช้า|ของหาย|พัสดุหาย",
+    "late_or_wrong_delivery/wrong": "ส่งผิด|ผิดรุ่น|ผิดสี|ผิดไซส์|ผิดที่อยู่|ได้ของผิด|ได้ของ 12|ไม่ตรงออเดอร์|ไม่ตรงกับที่สั่ง",
+    "late_or_wrong_delivery/missing": "ได้มาแค่|ของขาด|ไม่ครบ|ขาดไป|ไม่มีสายชาร์จ|หายไป",
+    "late_or_wrong_delivery/courier": "ขนส่ง|ไรเดอร์|คนส่งของ|พนักงานส่ง|ขึ้นว่าส่งแล้ว",
+    "damaged_item_or_package": "แตก|บุบ|ยับ|ยุบ|รั่ว|หก|กล่องพัง|กล่องยับ|ร้าว|บิ่น|เสียหาย",
+    "damaged_item_or_package/carrier": "โยนของ|ขนส่งโยน|ขนส่งทำแตก",
+    "late_chat_response": "ไม่ตอบ|ไม่มีใครตอบ|ตอบช้า|ตอบแชทช้า|กว่าจะตอบ|อ่านไม่ตอบ|เงียบ|ข้อความอัตโนมัติ|แอดมินหายไปไหน|รอเป็นอาทิตย์",
+    "inappropriate_review_handling": "แก้รีวิว|ลบรีวิว|เปลี่ยนดาว|ให้แก้|อ้อนวอน|ขู่|ด่า|ร้านตอบรีวิว|บังคับ|ตามไปทัก",
+    "other": "ไม่ชอบ|ไม่เข้ากับ|ไม่คุ้ม|แพงไป|แพงเกิน|ถูกกว่า|เสียดายเงิน|ไม่ได้จำเป็น|ไม่ใช่ความผิดร้าน|ความผิดเรา|สั่งผิดเอง",
+    "unspecified": "แย่|ผิดหวัง|ห่วยแตก|1 ดาว",
+    "packing": "ไม่มีบับเบิ้ล|ไม่ห่อบับเบิ้ล|ถุงพลาสติกบาง|แพ็คมาไม่ดี|ห่อมาไม่ดี|แพ็คไม่ดี|ห่อไม่ดี|ไม่มีกันกระแทก",
+    "praise": "ดีมาก|ชอบมาก|แนะนำ|ขอบคุณ|ตรงปก|สวย|คุณภาพดี|ส่งไว|ประทับใจ",
+    "reply/abusive": "โง่|ใช้ไม่เป็นเอง|มาโทษร้าน|ไปซื้อห้าง|จน|ควาย|ไร้สมอง",
+    "reply/coercive": "ลบรีวิว|แก้รีวิว|แก้เป็น 5 ดาว|เปลี่ยนดาว|ก็ต่อเมื่อแก้",
+    "invalid/wrong_shop": "รีวิวผิดร้าน|ผิดร้าน",
+}
+
+NEGATORS: dict[str, frozenset[str]] = {
+    "en": frozenset(
+        [
+            "not",
+            "no",
+            "never",
+            "without",
+            "isnt",
+            "wasnt",
+            "didnt",
+            "doesnt",
+            "dont",
+            "arent",
+            "werent",
+            "hasnt",
+            "havent",
+            "cant",
+            "couldnt",
+            "wont",
+            "nothing",
+            "none",
+            "zero",
+            "nor",
+        ]
+    ),
+    "id": frozenset(
+        [
+            "tidak",
+            "tdk",
+            "ga",
+            "gak",
+            "gk",
+            "nggak",
+            "ngga",
+            "enggak",
+            "engga",
+            "bukan",
+            "tak",
+            "belum",
+            "blm",
+            "blom",
+            "tanpa",
+            "jangan",
+            "jgn",
+            "nda",
+            "ndak",
+        ]
+    ),
+    "ms": frozenset(
+        ["tidak", "tdk", "x", "tak", "tiada", "takde", "bukan", "belum", "blm", "tanpa", "jangan", "jgn", "xde"]
+    ),
+    "pt": frozenset(["nao", "n", "nem", "sem", "nunca", "nenhum", "nenhuma"]),
+    "es": frozenset(["no", "ni", "sin", "nunca", "ningun", "ninguna", "tampoco"]),
+    "vi": frozenset(["khong", "ko", "k", "kg", "chang", "chua", "khg"]),
+}
+CONTRAST = frozenset(
+    [
+        "but",
+        "however",
+        "though",
+        "although",
+        "mas",
+        "porem",
+        "entretanto",
+        "pero",
+        "aunque",
+        "sin_embargo",
+        "tapi",
+        "tp",
+        "tetapi",
+        "namun",
+        "cuma",
+        "nhung",
+        "ma",
+        "nhưng",
+    ]
+)
+"""Contrast words: praise before one of these ("great seller, but ...") does not speak for the whole review."""
+_THAI_CONTRAST = "แต่"
+_THAI_NEGATION = re.compile(r"(?:ไม่|ไม่ได้|ไม่มี|ไม่เคย|ไร้)\s?$")
+
+TOKEN = re.compile(r"[^\W_]+(?:'[^\W_]+)?|[.,;!?]")
+_THAI_CHARS = re.compile(r"[\u0e00-\u0e7f]")
+_CLAUSE_BREAK = frozenset(".,;!?")
+_MAX_PHRASE = 6
+
+
+@dataclass(frozen=True)
+class Cue:
+    """One matched cue: its tag, the exact span of the original text, and whether it is negated."""
+
+    tag: str
+    start: int
+    end: int
+    text: str
+    negated: bool
+
+    @property
+    def cause(self) -> str:
+        return self.tag.split("/")[0]
+
+    @property
+    def kind(self) -> str:
+        return self.tag.split("/")[1] if "/" in self.tag else ""
+
+
+def _parse(spec: str) -> list[tuple[str, str]]:
+    out, lang = [], None
+    for raw in spec.strip().splitlines():
+        line = raw.strip()
+        if ":" in line.split("|")[0] and not line.startswith("|"):
+            lang, line = line.split(":", 1)
+            lang = lang.strip()
+        for phrase in line.lstrip("|").split("|"):
+            phrase = phrase.strip()
+            if phrase:
+                out.append((lang, phrase))
+    return out
+
+
+@lru_cache(maxsize=1)
+def _tables() -> tuple[dict[tuple[str, ...], dict[str, str]], re.Pattern, dict[str, str], dict[str, set[str]]]:
+    """Build the lookups once: phrase tokens -> {language: tag}, the Thai regex, word -> languages."""
+    phrases: dict[tuple[str, ...], dict[str, str]] = {}
+    vocab: dict[str, set[str]] = {}
+    for tag, spec in _CUES.items():
+        for lang, phrase in _parse(spec):
+            key = tuple(t.replace("'", "") for t in TOKEN.findall(fold(phrase)) if t not in _CLAUSE_BREAK)
+            phrases.setdefault(key, {}).setdefault(lang, tag)
+            if not tag.startswith(("reply", "invalid")):
+                for tok in key:
+                    vocab.setdefault(tok, set()).add(lang)
+    thai_tag: dict[str, str] = {}
+    for tag, alternatives in _THAI.items():
+        for alt in alternatives.split("|"):
+            thai_tag.setdefault(alt.replace("\\", ""), tag)
+    thai = re.compile("|".join(sorted((re.escape(a) for a in thai_tag), key=len, reverse=True)))
+    return phrases, thai, thai_tag, vocab
+
+
+def tokens(text: str) -> list[tuple[str, int, int]]:
+    """Folded tokens with their spans in the original text (punctuation kept as clause breaks)."""
+    folded = fold(text)
+    if len(folded) != len(text):
+        folded = text.lower() if len(text.lower()) == len(text) else text
+    return [(m.group().replace("'", ""), m.start(), m.end()) for m in TOKEN.finditer(folded)]
+
+
+def find_cues(text: str, language: str, tags: tuple[str, ...] | None = None) -> list[Cue]:
+    """All cue phrases in ``text`` (longest match first, no overlaps), negation judged for ``language``.
+
+    A phrase listed for the review's language wins over the same phrase listed for another language; phrases
+    of the other supported languages count too (shoppers mix languages), but never Latin cues in Thai text
+    beyond the Latin words it contains.
+
+    Examples
+    --------
+    >>> [(c.tag, c.negated) for c in find_cues("tidak rusak sama sekali", "id")]
+    [('poor_quality', True)]
+    >>> [(c.tag, c.text) for c in find_cues("กล่องบุบ ของไม่แตก", "th")]
+    [('damaged_item_or_package', 'บุบ'), ('damaged_item_or_package', 'แตก')]
+    """
+    phrases, thai, thai_tag, _ = _tables()
+    negators = NEGATORS.get(language, frozenset())
+    toks = tokens(text)
+    words = [t[0] for t in toks]
+    found: list[Cue] = []
+    i = 0
+    while i < len(toks):
+        hit = None
+        for n in range(min(_MAX_PHRASE, len(toks) - i), 0, -1):
+            by_lang = phrases.get(tuple(words[i : i + n]))
+            if by_lang:
+                tag = by_lang.get(language) or next(iter(by_lang.values()))
+                if tags is None or tag.startswith(tags):
+                    hit = (n, tag)
+                    break
+        if hit is None:
+            i += 1
+            continue
+        n, tag = hit
+        start, end = toks[i][1], toks[i + n - 1][2]
+        negated = False
+        if words[i] not in negators:
+            for j in range(i - 1, max(i - 4, -1), -1):
+                if words[j] in _CLAUSE_BREAK:
+                    break
+                if words[j] in negators:
+                    negated = True
+                    break
+        found.append(Cue(tag, start, end, text[start:end], negated))
+        i += n
+    if _THAI_CHARS.search(text):
+        for m in thai.finditer(text):
+            tag = thai_tag[m.group()]
+            if tags is not None and not tag.startswith(tags):
+                continue
+            negated = not m.group().startswith("ไม่") and bool(
+                _THAI_NEGATION.search(text[max(0, m.start() - 6) : m.start()])
+            )
+            found.append(Cue(tag, m.start(), m.end(), m.group(), negated))
+        found.sort(key=lambda c: c.start)
+    return found
