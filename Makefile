@@ -14,9 +14,9 @@ $(BIN)/shop-health: pyproject.toml
 
 setup: $(BIN)/shop-health  ## create .venv and install the toolkit with its test tools
 
-run: setup  ## the main job on the bundled samples
+run: setup  ## the main job: the sample shops' health reports (prints the path of index.html)
 	$(BIN)/shop-health validate --report reports/load_report.csv
-	$(BIN)/shop-health rates --as-of $(AS_OF)
+	$(BIN)/shop-health report --all --as-of $(AS_OF) --out reports
 
 test: setup  ## the whole test suite (notebooks and browser tests included)
 	$(BIN)/python -m pytest

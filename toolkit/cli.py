@@ -10,11 +10,13 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Callable, Sequence
+from datetime import date
 from pathlib import Path
 
-from toolkit.errors import ShopHealthError
+from toolkit.errors import ParameterError, ShopHealthError
 from toolkit.load import ShopData, load_shop_data
 from toolkit.mapping import presets
+from toolkit.safe_csv import write_csv
 
 EXIT_UNUSABLE = 2
 
@@ -63,6 +65,111 @@ def _validate(args: argparse.Namespace) -> int:
     return 0
 
 
+def _day(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date: {text!r} (expected YYYY-MM-DD)") from None
+
+
+def _rate_config(args: argparse.Namespace):
+    from toolkit.rates import RateConfig
+
+    return RateConfig(as_of=args.as_of, window_days=args.window_days, tz=args.tz, anchor=args.anchor)
+
+
+def _rates(args: argparse.Namespace) -> int:
+    from toolkit import rates
+
+    config = _rate_config(args)
+    if args.daily and not args.since:
+        raise ParameterError("--daily needs --since YYYY-MM-DD")
+    if args.engine == "duckdb":
+        if not (args.orders and args.reviews):
+            raise ParameterError("--engine duckdb reads files straight into DuckDB: give --orders and --reviews")
+        orders, reviews = rates.duckdb_tables(args.orders, args.reviews)
+        attribution = None
+        print(
+            "note: --engine duckdb does not classify review text; every negative counts as seller-related",
+            file=sys.stderr,
+        )
+    else:
+        from toolkit.causes import classify_reviews
+
+        data = load_from_args(args)
+        orders, reviews = data.orders, data.reviews
+        attribution = classify_reviews(data.reviews, data.orders, data.chats, as_of=args.as_of)
+    shops = args.shop or None
+    if args.daily:
+        frame = rates.daily_rates(orders, reviews, config, args.since, attribution, shops=shops)
+    else:
+        frame = rates.shop_rates(orders, reviews, config, attribution, shops=shops)
+    if hasattr(frame, "df"):  # a DuckDB relation: fetch it
+        frame = frame.df()
+    if args.ledger:
+        if not shops or len(shops) != 1:
+            raise ParameterError("--ledger needs exactly one --shop ID")
+        led = rates.ledger(orders, reviews, config, shops[0], attribution)
+        write_csv(led.df() if hasattr(led, "df") else led, args.ledger)
+    write_csv(frame, args.out)
+    return 0
+
+
+def _classify(args: argparse.Namespace) -> int:
+    from toolkit.causes import classify_reviews, load_overrides
+
+    data = load_from_args(args)
+    overrides = load_overrides(args.labels) if args.labels else None
+    orders = data.orders if args.orders or args.data or not args.reviews else None
+    frame = classify_reviews(data.reviews, orders, data.chats, overrides=overrides)
+    columns = [
+        "review_id",
+        "shop_id",
+        "language",
+        "cause",
+        "area",
+        "responsibility",
+        "confidence",
+        "secondary_causes",
+        "evidence",
+        "flags",
+        "responsibility_reason",
+        "source",
+    ]
+    write_csv(frame[[c for c in columns if c in frame.columns]], args.out)
+    return 0
+
+
+def _evaluate(args: argparse.Namespace) -> int:
+    from toolkit.causes import evaluate_file
+
+    print(evaluate_file(args.labels))
+    return 0
+
+
+def _report(args: argparse.Namespace) -> int:
+    from toolkit.render import render_reports
+
+    if not args.all and not args.shop:
+        raise ParameterError("name the shops with --shop ID ... or pass --all")
+    result = render_reports(
+        args.as_of,
+        shops=None if args.all else args.shop,
+        out=args.out,
+        workers=args.workers,
+        window_days=args.window_days,
+        tz=args.tz,
+        anchor=args.anchor,
+        redact_pii=not args.keep_pii,
+        data=load_from_args(args),
+    )
+    print(f"{len(result.rendered)} report(s) in {result.out_dir}")
+    for shop_id, error in sorted(result.failed.items()):
+        print(f"FAILED {shop_id}: {error}", file=sys.stderr)
+    print(result.index)
+    return 1 if result.failed else 0
+
+
 def _sample_data(args: argparse.Namespace) -> int:
     from toolkit.samples import write_samples
 
@@ -79,6 +186,38 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("validate", parents=[data], help="load and check the data; print the load report")
     p.add_argument("--report", metavar="FILE", help="also write the load report as CSV")
     p.set_defaults(run=_validate)
+
+    window = argparse.ArgumentParser(add_help=False)
+    window.add_argument("--as-of", required=True, type=_day, metavar="YYYY-MM-DD", help="last day of the window")
+    window.add_argument("--window-days", type=int, default=30)
+    window.add_argument("--anchor", choices=["review", "order"], default="review")
+
+    p = sub.add_parser("rates", parents=[data, window], help="negative review rates per shop (CSV)")
+    p.add_argument("--shop", nargs="+", metavar="ID", help="only these shops")
+    p.add_argument("--daily", action="store_true", help="one row per shop and day from --since to --as-of")
+    p.add_argument("--since", type=_day, metavar="YYYY-MM-DD")
+    p.add_argument("--engine", choices=["pandas", "duckdb"], default="pandas")
+    p.add_argument("--ledger", metavar="FILE", help="also write the ledger of the one --shop")
+    p.add_argument("--out", default="-", metavar="FILE", help="CSV file, or - for standard output (default)")
+    p.set_defaults(run=_rates)
+
+    p = sub.add_parser("classify", parents=[data], help="root cause and responsibility of every review (CSV)")
+    p.add_argument("--labels", metavar="FILE", help="your corrections: review_id,cause (they win)")
+    p.add_argument("--out", default="-", metavar="FILE")
+    p.set_defaults(run=_classify)
+
+    p = sub.add_parser("evaluate-classifier", help="precision, recall and F1 against a labelled file")
+    p.add_argument("--labels", required=True, metavar="FILE", help="CSV with text (or review_id), language, cause")
+    p.set_defaults(run=_evaluate)
+
+    p = sub.add_parser("report", parents=[data, window], help="render per-shop HTML health reports")
+    which = p.add_mutually_exclusive_group()
+    which.add_argument("--shop", nargs="+", metavar="ID")
+    which.add_argument("--all", action="store_true", help="every shop in the data")
+    p.add_argument("--out", default="reports", metavar="DIR")
+    p.add_argument("--workers", type=int, default=2)
+    p.add_argument("--keep-pii", action="store_true", help="do not redact e-mails, phones and handles in review text")
+    p.set_defaults(run=_report)
 
     p = sub.add_parser("sample-data", help="write the deterministic sample shops")
     p.add_argument("--out", required=True, type=Path, metavar="DIR")

@@ -1,0 +1,244 @@
+"""Per-shop reports: end-to-end rendering of the samples, offline and safe HTML, failures and atomic reruns."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+import time
+from datetime import date
+from pathlib import Path
+
+import nbformat
+import pandas as pd
+import pytest
+
+from toolkit import load_shop_data, rates
+from toolkit.causes import classify_reviews
+from toolkit.cli import main
+from toolkit.render import TEMPLATE, atomic_write, render_reports, safe_name
+from toolkit.report import pct, redact
+
+from .browser import open_page
+
+AS_OF = date(2026, 10, 31)
+FETCHING = re.compile(r"""(?:src|href|action|poster|data)\s*=\s*["']?\s*(https?:|//)|url\(\s*["']?(https?:|//)|@import""", re.I)
+
+
+@pytest.fixture(scope="module")
+def rendered(tmp_path_factory):
+    out = tmp_path_factory.mktemp("reports")
+    return render_reports(AS_OF, out=out, workers=2, progress=False)
+
+
+def test_safe_names_never_leave_the_folder_and_never_clash():
+    ids = ["../../etc/passwd", "a/b", "a-b", "A B", "", ".", "..", "con", "x" * 300, "tokó 😀", "shop\n<script>"]
+    names = [safe_name(i) for i in ids]
+    assert len(set(names)) == len(ids)
+    for name in names:
+        assert re.fullmatch(r"[A-Za-z0-9_-]+-[0-9a-f]{8}", name) and len(name) <= 69
+
+
+def test_atomic_write_never_leaves_half_a_file(tmp_path, monkeypatch):
+    target = tmp_path / "r.html"
+    atomic_write(target, "old")
+
+    def crash(*args):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(os, "replace", crash)
+    with pytest.raises(OSError):
+        atomic_write(target, "new")
+    assert target.read_text() == "old"
+    assert [p.name for p in tmp_path.iterdir()] == ["r.html"]
+
+
+def test_every_sample_shop_renders_offline_and_small(rendered):
+    shops = sorted(set(load_shop_data().orders["shop_id"]))
+    assert sorted(rendered.rendered) == shops and not rendered.failed
+    index = rendered.index.read_text()
+    for shop, path in rendered.rendered.items():
+        html = path.read_text()
+        assert path.name == f"{safe_name(shop)}.html" and f'href="{path.name}"' in index
+        assert path.with_suffix(".ipynb").exists()
+        assert not FETCHING.search(html), FETCHING.search(html)
+        assert path.stat().st_size < 3_000_000
+        assert html.count('class="srh-chart"') >= 4
+        for section in ("Rates", "Trend", "Key contributors", "Products to fix or delist", "Data quality", "Appendix"):
+            assert f"<h2>{section}" in html
+
+
+def test_figures_in_the_html_equal_the_rates_module(rendered):
+    data = load_shop_data()
+    classified = classify_reviews(data.reviews, data.orders, data.chats, as_of=AS_OF)
+    expected = rates.shop_rates(data.orders, data.reviews, rates.RateConfig(as_of=AS_OF), classified)
+    for row in expected.itertuples(index=False):
+        html = rendered.rendered[row.shop_id].read_text()
+        shown = re.search(r'<strong class="snrr">([^<]+)</strong>', html).group(1)
+        assert shown == pct(row.snrr), row.shop_id
+        assert f"{int(row.seller_negative_reviews)} seller-related negatives / {int(row.delivered_orders)} delivered" in html
+
+
+def test_index_ranks_shops_by_risk(rendered):
+    index = rendered.index.read_text()
+    statuses = re.findall(r"status status-(\w+)", index)
+    order = {"above_target": 0, "above_strict": 1, "ok": 2, "no_orders": 3}
+    assert statuses == sorted(statuses, key=order.get)
+
+
+def test_report_in_a_real_browser_offline(rendered):
+    path = rendered.rendered["shop-quality"]
+    with open_page(path) as page:
+        assert page.locator("div.srh-chart svg").count() >= 4
+        mark = page.locator("div.srh-chart").first.locator("path.mark-symbol, g.mark-symbol path").first
+        mark.scroll_into_view_if_needed()
+        box = mark.bounding_box()
+        page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+        page.wait_for_selector("#vg-tooltip-element.visible", timeout=5000)
+        assert "SNRR" in page.locator("#vg-tooltip-element").inner_text()
+        page.screenshot(path=str(Path(os.environ.get("ARTEFACTS", path.parent)) / "report.png"), full_page=True)
+        assert page.errors == [] and page.requests == []
+
+
+PAYLOADS = [
+    "<script>document.title='pwned';fetch('http://127.0.0.1:9/x')</script>",
+    "<img src=x onerror=\"document.title='pwned'\">",
+    "javascript:document.title='pwned'",
+    "datum.x || (document.title = 'pwned')",
+    "{{constructor.constructor('document.title=1')()}}",
+]
+
+
+def _hostile_data(folder: Path) -> None:
+    """A tiny shop whose every text field is an attack; its id has quotes and a newline too."""
+    shop = "evil\"'\n<b>shop</b>"
+    rows = []
+    for i, payload in enumerate(PAYLOADS):
+        rows.append((f"o{i}", f"r{i}", f"p{i}<svg onload=alert(1)>", payload))
+    orders = pd.DataFrame(
+        {
+            "order_id": [r[0] for r in rows],
+            "shop_id": shop,
+            "product_id": [r[2] for r in rows],
+            "order_status": "delivered",
+            "created_at": "2026-10-01T10:00:00Z",
+            "shipped_at": "2026-10-02T10:00:00Z",
+            "ship_by": "2026-10-03T10:00:00Z",
+            "delivered_at": "2026-10-10T10:00:00Z",
+        }
+    )
+    reviews = pd.DataFrame(
+        {
+            "review_id": [r[1] for r in rows],
+            "order_id": [r[0] for r in rows],
+            "shop_id": shop,
+            "product_id": [r[2] for r in rows],
+            "rating": 1,
+            "review_text": [f"barang rusak {r[3]} call me +62 812-0000-1234 budi@example.com" for r in rows],
+            "created_at": "2026-10-12T10:00:00Z",
+            "seller_reply": [r[3] for r in rows],
+        }
+    )
+    orders.to_csv(folder / "orders.csv", index=False)
+    reviews.to_csv(folder / "reviews.csv", index=False)
+
+
+def test_hostile_text_never_executes_and_pii_is_redacted(tmp_path):
+    data_dir = tmp_path / "data"
+    data_dir.mkdir()
+    _hostile_data(data_dir)
+    result = render_reports(AS_OF, out=tmp_path / "out", workers=1, progress=False, data_dir=data_dir)
+    assert not result.failed, result.failed
+    (path,) = result.rendered.values()
+    html = path.read_text()
+    assert "<script>document.title" not in html and "<img src=x" not in html and "<svg onload" not in html
+    assert "budi@example.com" not in html and "812-0000-1234" not in html and "[email]" in html
+    for page_path in (path, result.index):
+        with open_page(page_path) as page:
+            assert page.title().startswith("Review health")
+            assert page.requests == [] and page.errors == []
+            if page_path == path:
+                assert page.locator("div.srh-chart svg").count() >= 1
+                assert "evil" in page.locator("h1").inner_text()
+
+
+def test_pii_can_be_kept(tmp_path):
+    data_dir = tmp_path / "data"
+    data_dir.mkdir()
+    _hostile_data(data_dir)
+    result = render_reports(AS_OF, out=tmp_path / "out", workers=1, progress=False, data_dir=data_dir, redact_pii=False)
+    assert "budi@example.com" in next(iter(result.rendered.values())).read_text()
+    assert redact("x@y.io +1 (555) 010-9999 @someone") == "[email] [number] [handle]"
+
+
+def test_one_failing_shop_does_not_stop_the_others(tmp_path):
+    template = tmp_path / "template.ipynb"
+    nb = nbformat.read(TEMPLATE, as_version=4)
+    nb.cells.insert(2, nbformat.v4.new_code_cell('if shop_id == "shop-tiny":\n    raise RuntimeError("boom")'))
+    nbformat.write(nb, template)
+    result = render_reports(
+        AS_OF, shops=["shop-tiny", "shop-healthy"], out=tmp_path, workers=2, progress=False, template=template
+    )
+    assert list(result.rendered) == ["shop-healthy"]
+    assert "boom" in result.failed["shop-tiny"]
+    assert "report failed" in result.index.read_text()
+    assert not (result.out_dir / f"{safe_name('shop-tiny')}.html").exists()
+
+
+def test_cli_exit_status_is_1_when_a_shop_fails(tmp_path, monkeypatch, capsys):
+    import toolkit.render
+
+    real = toolkit.render.render_one
+
+    def flaky(shop_id, *args, **kwargs):
+        raise RuntimeError("kernel died")
+
+    monkeypatch.setattr(toolkit.render, "render_one", flaky)
+    monkeypatch.setattr(toolkit.render, "ProcessPoolExecutor", _InlineExecutor)
+    code = main(["report", "--shop", "shop-tiny", "--as-of", "2026-10-31", "--out", str(tmp_path)])
+    assert code == 1 and "FAILED shop-tiny: RuntimeError: kernel died" in capsys.readouterr().err
+    assert real is not flaky
+
+
+class _InlineExecutor:
+    """Runs submitted tasks in this process (so a monkeypatch applies)."""
+
+    def __init__(self, *args, **kwargs):
+        pass
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        return False
+
+    def submit(self, fn, *args):
+        from concurrent.futures import Future
+
+        future = Future()
+        future.set_result(fn(*args))
+        return future
+
+
+def test_rerun_after_a_kill_leaves_only_whole_files(tmp_path):
+    script = (
+        "from toolkit.render import render_reports\n"
+        f"render_reports('2026-10-31', out={str(tmp_path)!r}, workers=2, progress=False)\n"
+    )
+    proc = subprocess.Popen([sys.executable, "-c", script], cwd=Path(__file__).parents[1])
+    out_dir = tmp_path / "2026-10-31"
+    deadline = time.time() + 120
+    while time.time() < deadline and not list(out_dir.glob("*.ipynb")):
+        time.sleep(0.2)
+    proc.kill()
+    proc.wait()
+    for html in out_dir.glob("*.html"):
+        assert html.read_text().rstrip().endswith("</html>")
+    first = {p.name: p.read_text() for p in out_dir.glob("*.html")}
+    result = render_reports(AS_OF, shops=["shop-tiny"], out=tmp_path, workers=1, progress=False)
+    assert not list(out_dir.glob(".*.tmp"))
+    assert result.rendered["shop-tiny"].read_text().rstrip().endswith("</html>")
+    assert set(first) <= {p.name for p in out_dir.glob("*.html")}
+    shutil.rmtree(out_dir)

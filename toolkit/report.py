@@ -1,0 +1,525 @@
+"""The per-shop health report: the sections the template notebook shows, each an HTML block built here.
+
+The template ``notebooks/shop_health_report.ipynb`` only calls these functions; :mod:`toolkit.render` runs it for
+many shops and turns the result into one self-contained HTML file per shop. Everything taken from the data is
+escaped (:func:`toolkit.offline_html.esc`); personal data in review text is redacted unless ``redact_pii`` is off.
+"""
+
+from __future__ import annotations
+
+import base64
+import re
+from dataclasses import asdict, dataclass, field
+from datetime import date, timedelta
+from pathlib import Path
+
+import pandas as pd
+
+from toolkit import charts, rates
+from toolkit.causes import classify_reviews
+from toolkit.load import ShopData, load_shop_data
+from toolkit.offline_html import chart_html, esc
+from toolkit.safe_csv import neutralise
+from toolkit.taxonomy import Cause
+
+TREND_DAYS = 90
+
+_PII = [
+    (re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+"), "[email]"),
+    (re.compile(r"(?<!\w)@\w{2,}"), "[handle]"),
+    (re.compile(r"(?<![\w])\+?\d[\d\s().-]{7,}\d(?!\w)"), "[number]"),
+]
+
+
+def redact(text: str) -> str:
+    """Replace e-mail addresses, @handles and phone- or order-number-like digit runs.
+
+    Examples
+    --------
+    >>> redact("mail budi.s@example.com or call +62 812-0000-1234, order 5768201934412 @budi_s")
+    'mail [email] or call [number], order [number] [handle]'
+    """
+    for pattern, label in _PII:
+        text = pattern.sub(label, text)
+    return text
+
+
+@dataclass(frozen=True)
+class ReportParams:
+    """Every parameter of one report; the appendix prints them all."""
+
+    shop_id: str
+    as_of: date
+    window_days: int = 30
+    tz: str = "UTC"
+    anchor: str = "review"
+    target: float = 0.01
+    strict: float = 0.005
+    redact_pii: bool = True
+
+    def rate_config(self, as_of: date | None = None) -> rates.RateConfig:
+        return rates.RateConfig(
+            as_of=as_of or self.as_of,
+            window_days=self.window_days,
+            tz=self.tz,
+            anchor=self.anchor,
+            target=self.target,
+            strict=self.strict,
+        )
+
+
+@dataclass
+class ShopReport:
+    """The computed content of one shop's report."""
+
+    params: ReportParams
+    data: ShopData
+    classified: pd.DataFrame  # classify_reviews() for the shop's reviews
+    now: pd.DataFrame  # shop_rates as of as_of (one row)
+    before: pd.DataFrame  # shop_rates one window earlier
+    daily: pd.DataFrame
+    sps: pd.DataFrame
+    by_cause: pd.DataFrame
+    by_product: pd.DataFrame
+    room: pd.DataFrame
+    products: pd.DataFrame
+    alerts: pd.DataFrame
+    chats: pd.DataFrame
+    load_summary: pd.DataFrame = field(default_factory=pd.DataFrame)
+
+    @property
+    def row(self) -> pd.Series:
+        return self.now.iloc[0]
+
+
+def _shop_only(data: ShopData, shop_id: str) -> ShopData:
+    pick = {name: getattr(data, name) for name in ("orders", "reviews", "products", "chats")}
+    pick = {name: frame[frame["shop_id"] == shop_id].reset_index(drop=True) for name, frame in pick.items()}
+    return ShopData(**pick, set_aside=data.set_aside, report=data.report, tz=data.tz)
+
+
+def build(
+    shop_id: str,
+    as_of: str | date,
+    *,
+    data: ShopData | None = None,
+    classified: pd.DataFrame | None = None,
+    window_days: int = 30,
+    tz: str = "UTC",
+    anchor: str = "review",
+    target: float = 0.01,
+    strict: float = 0.005,
+    redact_pii: bool = True,
+    **data_options: object,
+) -> ShopReport:
+    """Compute everything the report shows for one shop; ``data`` (all shops) is loaded if not given."""
+    as_of = date.fromisoformat(as_of) if isinstance(as_of, str) else as_of
+    params = ReportParams(str(shop_id), as_of, window_days, tz, anchor, target, strict, redact_pii)
+    full = data if data is not None else load_shop_data(tz=tz, **data_options)
+    shop = _shop_only(full, params.shop_id)
+    if shop.orders.empty and shop.reviews.empty:
+        from toolkit.errors import ParameterError
+
+        raise ParameterError(f"shop {params.shop_id!r} has no orders or reviews in this data")
+    if classified is None:
+        classified = classify_reviews(shop.reviews, shop.orders, shop.chats, as_of=as_of)
+    classified = classified[classified["shop_id"] == params.shop_id].reset_index(drop=True)
+    config = params.rate_config()
+    o, r, a = shop.orders, shop.reviews, classified
+    since = as_of - timedelta(days=TREND_DAYS - 1)
+    return ShopReport(
+        params=params,
+        data=shop,
+        classified=classified,
+        now=rates.shop_rates(o, r, config, a, shops=[params.shop_id]),
+        before=rates.shop_rates(
+            o, r, params.rate_config(as_of - timedelta(days=window_days)), a, shops=[params.shop_id]
+        ),
+        daily=rates.daily_rates(o, r, config, since, a, shops=[params.shop_id]),
+        sps=rates.sps_negative_rate(o, r, as_of, tz, shops=[params.shop_id]),
+        by_cause=rates.contributions(o, r, config, a, by="cause"),
+        by_product=rates.contributions(o, r, config, a, by="product"),
+        room=rates.headroom(o, r, config, a, shops=[params.shop_id]),
+        products=rates.product_ratings(r, config, shop.products if not shop.products.empty else None),
+        alerts=rates.alerts(o, r, config, since, a),
+        chats=rates.chat_responsiveness(shop.chats, config) if not shop.chats.empty else pd.DataFrame(),
+        load_summary=full.report.to_frame(),
+    )
+
+
+# ---------------------------------------------------------------- formatting helpers
+
+
+class Html(str):
+    """An HTML block that Jupyter displays as HTML (and nbconvert exports as such)."""
+
+    def _repr_html_(self) -> str:
+        return str(self)
+
+
+def pct(value: float | None, digits: int = 2) -> str:
+    return "n/a" if value is None or pd.isna(value) else f"{value * 100:.{digits}f}%"
+
+
+def table(frame: pd.DataFrame, columns: dict[str, str], numeric: tuple[str, ...] = ()) -> str:
+    """An escaped HTML table of ``columns`` (name -> heading)."""
+    if frame.empty:
+        return '<p class="muted">None.</p>'
+    head = "".join(f'<th class="{"num" if c in numeric else ""}">{esc(t)}</th>' for c, t in columns.items())
+    rows = []
+    for record in frame[list(columns)].itertuples(index=False):
+        cells = (
+            f'<td class="{"num" if c in numeric else ""}">{esc("" if pd.isna(v) else v)}</td>'
+            for c, v in zip(columns, record, strict=True)
+        )
+        rows.append(f"<tr>{''.join(cells)}</tr>")
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
+
+
+def highlighted(text: str, evidence: str, redact_pii: bool) -> str:
+    """Review text escaped, with the evidence spans marked (and personal data redacted)."""
+    if not isinstance(text, str) or not text:
+        return '<span class="muted">(rating only, no text)</span>'
+    spans = sorted({s for s in str(evidence or "").split(";") if s and s in text}, key=len, reverse=True)
+    pieces = [(text, False)]
+    for span in spans:
+        out = []
+        for piece, marked in pieces:
+            if marked or span not in piece:
+                out.append((piece, marked))
+                continue
+            parts = piece.split(span)
+            for i, part in enumerate(parts):
+                if part:
+                    out.append((part, False))
+                if i < len(parts) - 1:
+                    out.append((span, True))
+        pieces = out
+    clean = (redact(p) if redact_pii else p for p, _ in pieces)
+    return "".join(f"<mark>{esc(c)}</mark>" if m else esc(c) for c, (_, m) in zip(clean, pieces, strict=True))
+
+
+def _download(frame: pd.DataFrame, name: str, label: str) -> str:
+    data = base64.b64encode(neutralise(frame).to_csv(index=False).encode("utf-8")).decode("ascii")
+    return f'<a download="{esc(name)}" href="data:text/csv;base64,{data}">{esc(label)}</a>'
+
+
+# ---------------------------------------------------------------- sections
+
+
+def headline(rep: ShopReport) -> Html:
+    row, p = rep.row, rep.params
+    before = rep.before.iloc[0]["snrr"] if not rep.before.empty else None
+    change = (
+        ""
+        if before is None or pd.isna(before) or pd.isna(row["snrr"])
+        else (f" ({(row['snrr'] - before) * 100:+.2f} points against the previous {p.window_days} days: {pct(before)})")
+    )
+    small = (
+        f'<p class="warning">Small sample: only {int(row["delivered_orders"])} delivered orders in the window; '
+        "one negative review moves the rate a lot. Read the interval, not the point.</p>"
+        if row["small_sample"]
+        else ""
+    )
+    status = str(row["status"])
+    return Html(
+        f"<h1>Review health: {esc(p.shop_id)}</h1>"
+        f'<p class="muted">As of {p.as_of.isoformat()} ({esc(p.tz)}), {p.window_days}-day window, '
+        f"target {pct(p.target, 1)}, strict line {pct(p.strict, 1)}.</p>"
+        f'<p><span class="status status-{esc(status)}">{esc(status.replace("_", " "))}</span> '
+        f'Seller-related negative review rate <strong class="snrr">{pct(row["snrr"])}</strong> '
+        f"(95% interval {pct(row['snrr_low'])} to {pct(row['snrr_high'])}): "
+        f"{int(row['seller_negative_reviews'])} seller-related negatives / {int(row['delivered_orders'])} "
+        f"delivered orders{change}.</p>{small}"
+    )
+
+
+def rates_table(rep: ShopReport) -> Html:
+    row = rep.row
+    frame = pd.DataFrame(
+        [
+            ("Seller-related (SNRR)", row["seller_negative_reviews"], row["snrr"], row["snrr_low"], row["snrr_high"]),
+            (
+                "Product-related",
+                row["product_negative_reviews"],
+                row["product_nrr"],
+                row["product_nrr_low"],
+                row["product_nrr_high"],
+            ),
+            (
+                "Service-related",
+                row["service_negative_reviews"],
+                row["service_nrr"],
+                row["service_nrr_low"],
+                row["service_nrr_high"],
+            ),
+        ],
+        columns=["rate", "negatives", "value", "low", "high"],
+    )
+    for column in ("value", "low", "high"):
+        frame[column] = frame[column].map(pct)
+    sps = rep.sps.iloc[0] if not rep.sps.empty else None
+    notes = (
+        f"<p>All negatives in the window: {int(row['negative_reviews'])}, of which logistics-caused (not counted): "
+        f"{int(row['logistics_negative_reviews'])}; with no known cause (counted as seller-related): "
+        f"{int(row['unattributed_negative_reviews'])}.</p>"
+    )
+    if sps is not None:
+        eligible = "" if sps["eligible"] else " (not scored: fewer than 30 delivered orders in 90 days)"
+        notes += (
+            f"<p>SPS negative review rate (60 days, initial rating): {pct(sps['sps_negative_rate'])}{eligible}.</p>"
+        )
+    return Html(
+        "<h2>Rates</h2>"
+        + table(
+            frame,
+            {"rate": "rate", "negatives": "negatives", "value": "rate value", "low": "95% low", "high": "95% high"},
+            ("negatives", "value", "low", "high"),
+        )
+        + notes
+    )
+
+
+def trend(rep: ShopReport) -> Html:
+    chart = charts.snrr_trend(rep.daily, rep.params.target, rep.params.strict)
+    return Html(f"<h2>Trend</h2>{chart_html(chart)}")
+
+
+def contributors(rep: ShopReport) -> Html:
+    cause = charts.contributions_chart(rep.by_cause, "cause")
+    product = charts.contributions_chart(rep.by_product, "product_id")
+    return Html(
+        "<h2>Key contributors</h2><p>Percentage points of the SNRR; they add up to the SNRR.</p>"
+        + chart_html(cause)
+        + chart_html(product)
+    )
+
+
+def headroom_section(rep: ShopReport) -> Html:
+    if rep.room.empty:
+        return Html("<h2>Headroom</h2><p class='muted'>No delivered orders in the window.</p>")
+    r = rep.room.iloc[0]
+    lines = []
+    for name in ("target", "strict"):
+        value = getattr(rep.params, name)
+        if r[f"{name}_excess"] > 0:
+            when = r[f"back_under_{name}_on"]
+            when = f"on {pd.Timestamp(when).date()}" if pd.notna(when) else "not within the projection horizon"
+            lines.append(
+                f"<li>Above the {name} ({pct(value, 1)}): {int(r[f'{name}_excess'])} fewer seller-related negatives "
+                f"would have kept it under. With no new negatives it falls back under {when}.</li>"
+            )
+        else:
+            lines.append(
+                f"<li>Under the {name} ({pct(value, 1)}): room for {int(r[f'{name}_headroom'])} more seller-related "
+                "negatives at the current volume.</li>"
+            )
+    return Html("<h2>Headroom and projection</h2><ul>" + "".join(lines) + "</ul>")
+
+
+def products_to_fix(rep: ShopReport, top: int = 10) -> Html:
+    frame = rep.products.sort_values("fix_rank").head(top).copy()
+    for column in ("negative_share", "shrunk_negative_rate"):
+        frame[column] = frame[column].map(lambda v: pct(v, 1))
+    frame["mean_stars"] = frame["mean_stars"].map(lambda v: f"{v:.2f}")
+    return Html(
+        "<h2>Products to fix or delist</h2><p>Ranked by the shrunk negative rate, so a product with one review "
+        "does not top the list.</p>"
+        + chart_html(charts.product_ratings_chart(rep.products))
+        + table(
+            frame,
+            {
+                "fix_rank": "rank",
+                "product_id": "product",
+                "reviews": "reviews",
+                "mean_stars": "mean stars",
+                "negative_share": "negative share",
+                "shrunk_negative_rate": "shrunk rate",
+            },
+            ("fix_rank", "reviews", "mean_stars", "negative_share", "shrunk_negative_rate"),
+        )
+    )
+
+
+def _negatives(rep: ShopReport) -> pd.DataFrame:
+    reviews = rep.data.reviews[rep.data.reviews["rating"] <= 2]
+    merged = reviews.merge(
+        rep.classified.drop(columns=["language"], errors="ignore"), on=["shop_id", "review_id"], how="left"
+    )
+    day = merged["created_at"].dt.tz_convert(rep.params.tz).dt.date
+    first = rep.params.as_of - timedelta(days=rep.params.window_days - 1)
+    return merged[(day >= first) & (day <= rep.params.as_of)]
+
+
+def negatives_by_cause(rep: ShopReport, per_cause: int = 8) -> Html:
+    negatives = _negatives(rep)
+    if negatives.empty:
+        return Html("<h2>Negative reviews by cause</h2><p class='muted'>No negative reviews in the window.</p>")
+    parts = ["<h2>Negative reviews by cause</h2>", chart_html(charts.cause_pareto(negatives))]
+    for cause, group in negatives.groupby("cause", sort=False):
+        parts.append(
+            f"<h3>{esc(cause)} ({len(group)})</h3><table><thead><tr><th>stars</th><th>review</th>"
+            "<th>responsibility</th><th>product</th></tr></thead><tbody>"
+        )
+        for r in group.head(per_cause).itertuples(index=False):
+            parts.append(
+                f"<tr><td class='num'>{int(r.rating)}</td><td class='review'>"
+                f"{highlighted(r.review_text, r.evidence, rep.params.redact_pii)}</td>"
+                f"<td>{esc(r.responsibility)}<br><span class='muted'>{esc(r.responsibility_reason)}</span></td>"
+                f"<td>{esc(r.product_id)}</td></tr>"
+            )
+        more = f"<p class='muted'>... and {len(group) - per_cause} more.</p>" if len(group) > per_cause else ""
+        parts.append("</tbody></table>" + more)
+    return Html("".join(parts))
+
+
+def _flagged(rep: ShopReport, flag: str) -> pd.DataFrame:
+    merged = rep.data.reviews.merge(
+        rep.classified.drop(columns=["language"], errors="ignore"), on=["shop_id", "review_id"], how="inner"
+    )
+    return merged[merged["flags"].fillna("").str.split(";").map(lambda f: flag in f)]
+
+
+def _review_list(frame: pd.DataFrame, rep: ShopReport, text_column: str = "review_text") -> str:
+    if frame.empty:
+        return "<p class='muted'>None.</p>"
+    evidence = frame["evidence"] if text_column == "review_text" else pd.Series("", index=frame.index)
+    items = "".join(
+        f"<li><strong>{int(rating)}★</strong> {esc(review_id)}: <span class='review'>"
+        f"{highlighted(text, spans, rep.params.redact_pii)}</span></li>"
+        for rating, review_id, text, spans in zip(
+            frame["rating"], frame["review_id"], frame[text_column], evidence, strict=True
+        )
+    )
+    return f"<ul>{items}</ul>"
+
+
+def safety(rep: ShopReport) -> Html:
+    return Html(
+        "<h2>Safety escalations</h2><p>Reviews that mention injury, burns, rashes, smoke or shocks: "
+        "check the product now.</p>" + _review_list(_flagged(rep, "safety"), rep)
+    )
+
+
+def seller_replies(rep: ShopReport) -> Html:
+    bad = pd.concat([_flagged(rep, "reply_abusive"), _flagged(rep, "reply_coercive")]).drop_duplicates("review_id")
+    return Html(
+        "<h2>Seller-reply problems</h2><p>Replies that are abusive or pressure the buyer to change the "
+        "review count as inappropriate review handling.</p>" + _review_list(bad, rep, "seller_reply")
+    )
+
+
+def appeals(rep: ShopReport) -> Html:
+    negatives = _negatives(rep)
+    orders = rep.data.orders.drop_duplicates("order_id")[
+        ["order_id", "shipped_at", "ship_by", "delivered_at", "promised_delivery_at"]
+    ]
+    logistics = negatives[negatives["responsibility"] == "logistics"]
+    candidates = _flagged(rep, "report_candidate")
+    rows = pd.concat([logistics.assign(ground="logistics-caused"), candidates.assign(ground="looks invalid")])
+    rows = rows.drop_duplicates("review_id").merge(orders, on="order_id", how="left")
+    export = rows[
+        [
+            "review_id",
+            "order_id",
+            "product_id",
+            "rating",
+            "cause",
+            "ground",
+            "responsibility_reason",
+            "shipped_at",
+            "ship_by",
+            "delivered_at",
+            "promised_delivery_at",
+        ]
+    ]
+    link = _download(export, f"appeals-{rep.params.as_of}.csv", "Download as CSV") if not export.empty else ""
+    return Html(
+        "<h2>Report candidates and appeal evidence</h2><p>Negatives the order facts show were caused by the carrier, "
+        "and reviews that look invalid (report them within 30 days).</p>"
+        + table(
+            export,
+            {
+                "review_id": "review",
+                "order_id": "order",
+                "ground": "ground",
+                "cause": "cause",
+                "responsibility_reason": "facts",
+                "shipped_at": "shipped",
+                "ship_by": "ship by",
+                "delivered_at": "delivered",
+            },
+        )
+        + link
+    )
+
+
+def actions(rep: ShopReport, top: int = 3) -> Html:
+    ranked = rep.by_cause[rep.by_cause["cause"].isin([c.value for c in Cause])].head(top)
+    if ranked.empty:
+        return Html("<h2>Recommended actions</h2><p class='muted'>No seller-related negatives to act on.</p>")
+    items = []
+    for cause in ranked["cause"]:
+        c = Cause(cause)
+        steps = (
+            "".join(f"<li>{esc(a)}</li>" for a in c.actions) or "<li>Read these reviews and reply to the buyers.</li>"
+        )
+        items.append(f"<h3>{esc(c.value)}</h3><p>{esc(c.description)}</p><ul>{steps}</ul>")
+    return Html("<h2>Recommended actions</h2>" + "".join(items))
+
+
+def data_quality(rep: ShopReport) -> Html:
+    frame = rep.load_summary.copy()
+    if frame.empty:
+        return Html("<h2>Data quality</h2><p class='muted'>No load report.</p>")
+    frame["file"] = frame["file"].map(lambda f: Path(str(f)).name)
+    return Html(
+        "<h2>Data quality</h2><p>Rows read from each file and the reasons rows were set aside "
+        "(all shops in the files).</p>"
+        + table(
+            frame,
+            {
+                "file": "file",
+                "rows_read": "rows read",
+                "accepted": "accepted",
+                "set_aside": "set aside",
+                "reason": "reason",
+                "count": "rows",
+                "example_rows": "e.g. rows",
+            },
+            ("rows_read", "accepted", "set_aside", "count"),
+        )
+    )
+
+
+def appendix(rep: ShopReport) -> Html:
+    params = pd.DataFrame([{"parameter": k, "value": str(v)} for k, v in asdict(rep.params).items()])
+    return Html(
+        "<h2>Appendix: definitions and parameters</h2><ul>"
+        "<li><strong>Negative review</strong>: 1 or 2 stars (latest rating).</li>"
+        "<li><strong>SNRR</strong>: seller-related negative reviews (product quality or seller service; "
+        "logistics-caused negatives excluded) / delivered orders, over the window's calendar days in the market "
+        "time zone, ending with the as-of day.</li>"
+        "<li><strong>Anchor</strong> review: a negative counts on its review day, an order on its delivery day; "
+        "order: delivered orders in the window that received a negative review.</li>"
+        "<li><strong>Interval</strong>: Wilson 95% score interval.</li>"
+        "<li>A negative whose cause is unknown counts as seller-related.</li></ul>"
+        + table(params, {"parameter": "parameter", "value": "value"})
+    )
+
+
+SECTIONS = (
+    headline,
+    rates_table,
+    trend,
+    contributors,
+    headroom_section,
+    products_to_fix,
+    negatives_by_cause,
+    safety,
+    seller_replies,
+    appeals,
+    actions,
+    data_quality,
+    appendix,
+)
