@@ -34,6 +34,7 @@ bench: setup  ## benchmarks; results in bench/results/
 	$(BIN)/python bench/bench_load.py
 	$(BIN)/python bench/bench_rates.py
 	$(BIN)/python bench/bench_causes.py
+	$(BIN)/python bench/bench_reports.py
 
 lab: setup  ## JupyterLab on notebooks/ with the project's environment
 	$(BIN)/jupyter lab notebooks/

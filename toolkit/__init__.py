@@ -7,6 +7,7 @@ The public API::
     print(data.report)
 """
 
+from toolkit import _quiet  # noqa: F401  (first: it silences a notice raised while pandera is imported)
 from toolkit.errors import DataFileError, MappingError, ParameterError, ShopHealthError
 from toolkit.load import LoadReport, ShopData, load_shop_data
 from toolkit.model import TABLES, OrderStatus

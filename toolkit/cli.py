@@ -141,9 +141,17 @@ def _classify(args: argparse.Namespace) -> int:
 
 
 def _evaluate(args: argparse.Namespace) -> int:
-    from toolkit.causes import evaluate_file
+    from toolkit.causes import classify_reviews, evaluate, format_evaluation
+    from toolkit.readers import ROW_COLUMN, read_table
 
-    print(evaluate_file(args.labels))
+    labels = read_table(args.labels).frame.drop(columns=ROW_COLUMN)
+    if "cause" not in labels.columns or not {"text", "review_id"} & set(labels.columns):
+        raise ParameterError(f"{args.labels}: a labels file needs a 'cause' column and a 'text' or 'review_id' column")
+    predictions = None
+    if "text" not in labels.columns:  # labels by review id: classify the reviews of the data options
+        data = load_from_args(args)
+        predictions = classify_reviews(data.reviews, data.orders, data.chats)
+    print(format_evaluation(evaluate(labels, predictions)))
     return 0
 
 
@@ -206,8 +214,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", default="-", metavar="FILE")
     p.set_defaults(run=_classify)
 
-    p = sub.add_parser("evaluate-classifier", help="precision, recall and F1 against a labelled file")
-    p.add_argument("--labels", required=True, metavar="FILE", help="CSV with text (or review_id), language, cause")
+    p = sub.add_parser("evaluate-classifier", parents=[data], help="precision, recall and F1 against a labelled file")
+    p.add_argument(
+        "--labels", required=True, metavar="FILE", help="CSV: cause and text (or review_id of the data), language"
+    )
     p.set_defaults(run=_evaluate)
 
     p = sub.add_parser("report", parents=[data, window], help="render per-shop HTML health reports")
