@@ -361,3 +361,86 @@ def test_output_shape_and_order():
     assert out.index.tolist() == [10, 3] and out["review_id"].tolist() == ["z", "a"]
     assert list(out.columns[:12]) == causes.OUTPUT_COLUMNS
     assert out["confidence"].between(0, 1).all()
+
+
+# --- phrasing per language: not as described, low quality, and words that are not cues ------------------------------
+@pytest.mark.parametrize(
+    ("text", "lang", "cause"),
+    [
+        ("produto diferente do anunciado, não corresponde à foto", "pt", "not_as_described"),
+        ("não é o mesmo da foto, material diferente", "pt", "not_as_described"),
+        ("tamanho menor que o anunciado", "pt", "not_as_described"),
+        ("veio com defeito, péssima qualidade", "pt", "poor_quality"),
+        ("nao gostei da qualidade, deixou a desejar", "pt", "poor_quality"),
+        ("looks nothing like the picture, not as advertised", "en", "not_as_described"),
+        ("poorly made, stitching came off after one wash", "en", "poor_quality"),
+        ("barang ga sesuai gambar, bahannya beda", "id", "not_as_described"),
+        ("jahitannya jelek, baru sekali pakai udh lepas", "id", "poor_quality"),
+        ("barang tak sama macam gambar", "ms", "not_as_described"),
+        ("la tela no es como la foto, nada que ver", "es", "not_as_described"),
+        ("vino fallado, muy mala calidad", "es", "poor_quality"),
+        ("hàng không giống hình, khác mô tả", "vi", "not_as_described"),
+        ("ของไม่เหมือนในรูป", "th", "not_as_described"),
+    ],
+)
+def test_not_as_described_and_quality_phrasing(text, lang, cause):
+    out = classify([text]).iloc[0]
+    assert (out["language"], out["cause"]) == (lang, cause)
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("produto igual à foto, conforme anunciado, recomendo", "pt"),
+        ("produto perfeito entregue no tempo", "pt"),
+        ("exactly as described, matches the description", "en"),
+        ("barangnya sesuai gambar, mantap kak", "id"),
+        ("igual a la foto, excelente", "es"),
+        ("shop rep nhanh, nhiệt tình", "vi"),
+    ],
+)
+def test_praise_that_names_the_picture_is_positive(text, lang):
+    out = classify([text]).iloc[0]
+    assert (out["language"], out["cause"]) == (lang, POSITIVE)
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("não é igual à foto", "pt"),
+        ("not as advertised", "en"),
+        ("tidak sesuai gambar", "id"),
+        ("no es como la foto", "es"),
+        ("không giống hình", "vi"),
+    ],
+)
+def test_cues_that_carry_their_negator_are_complaints(text, lang):
+    cues = [c for c in find_cues(text, lang) if c.cause == "not_as_described"]
+    assert cues and not any(c.negated for c in cues)
+
+
+def test_short_word_of_another_language_is_not_a_cue():
+    # en "no" is pt "in the"; vi "rep" is "reply", not "replica"
+    assert not [c for c in find_cues("chegou no prazo", "pt") if c.cause == "unspecified"]
+    assert not [c for c in find_cues("shop rep nhanh", "vi") if c.cause == "product_compliance"]
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "cause"),
+    [
+        ("BARANG RUSAKKK PARAH", "id", "damaged_item_or_package"),
+        ("pessimoooo produto, veio com defeitoooo", "pt", "poor_quality"),
+        ("PRODUTO DIFERENTE DO ANUNCIADO 😡😡", "pt", "not_as_described"),
+        ("nao e igual a foto", "pt", "not_as_described"),
+        ("bagusss bgt kak 😍😍", "id", POSITIVE),
+        ("LLEGÓ ROTO", "es", "damaged_item_or_package"),
+    ],
+)
+def test_robust_to_caps_accents_emoji_and_stretched_letters(text, lang, cause):
+    out = classify([text]).iloc[0]
+    assert (out["language"], out["cause"]) == (lang, cause)
+
+
+@pytest.mark.parametrize("text", ["Das Produkt ist nicht wie beschrieben", "写真と違う", "المنتج مختلف عن الصورة"])
+def test_not_as_described_in_other_languages_is_unscored(text):
+    assert cause_of(text) == UNSCORED

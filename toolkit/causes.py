@@ -126,6 +126,7 @@ carrier ("courier threw it") make it logistics."""
 _STOCK = re.compile(r"stock|estoque|stok|inventory|inventario|sold.?out|esgotad|agotad|het hang|hết hàng|หมด", re.I)
 _SPAM = re.compile(r"https?://|www\.|\.com/|bit\.ly|wa\.me/", re.I)
 _NO_LETTERS = re.compile(r"^[\W\d_]*$")
+_STRETCH = re.compile(r"([^\W\d_])\1{2,}")  # "pessimoooo": stretched letters count as two for the model
 _REPORT_WINDOW_DAYS = 30
 
 
@@ -150,7 +151,7 @@ def _features(texts: list[str]):
     from sklearn.preprocessing import normalize
 
     chars, words = _vectorizers()
-    folded = [fold(t) for t in texts]
+    folded = [_STRETCH.sub(r"\1\1", fold(t)) for t in texts]
     x = chars.transform(folded) + words.transform(folded)
     x.data = np.log1p(x.data)
     return normalize(x)
@@ -353,8 +354,6 @@ def train(
     >>> import tempfile
     >>> p = train(tempfile.mkdtemp(), olist_path=None)  # doctest: +SKIP
     """
-    from sklearn.linear_model import LogisticRegression
-
     bank = phrase_bank(phrase_bank_path)
     parts = [bank.assign(weight=1.0, origin="phrase_bank")]
     if olist_path is not None:
@@ -370,10 +369,37 @@ def train(
     data = pd.concat(parts, ignore_index=True)
     if not include_heldout:
         data = data[~data["heldout"].astype(bool)]
+    arrays, meta = fit_arrays(data, c=c)
+    meta.update(
+        {
+            "olist_weight": olist_weight,
+            "include_heldout": include_heldout,
+            "sources_md5": {
+                Path(p).name: hashlib.md5(Path(p).read_bytes()).hexdigest()
+                for p in [phrase_bank_path, olist_path, *(overrides or [])]
+                if p is not None
+            },
+        }
+    )
+    out = Path(out_dir) / MODEL_FILE
+    _write_npz(out, {"meta": np.frombuffer(json.dumps(meta, sort_keys=True).encode(), dtype=np.uint8), **arrays})
+    _load_model_cached.cache_clear()
+    return out
+
+
+def fit_arrays(
+    data: pd.DataFrame, *, c: float = 8.0, class_weight: str | None = None
+) -> tuple[dict[str, np.ndarray], dict]:
+    """Fit the cause model and the language fallback on ``data`` (``review_text, cause, language, weight, origin``).
+
+    Returns the artefact's arrays (as stored: float16 weights) and its metadata, without writing anything, so that
+    cross-validation can fit in memory (:func:`model_from_arrays`).
+    """
+    from sklearn.linear_model import LogisticRegression
+
     data = data[data["cause"].isin(LABELS)].reset_index(drop=True)
-    texts = data["review_text"].tolist()
-    x = _features(texts)
-    clf = LogisticRegression(C=c, max_iter=3000)
+    x = _features(data["review_text"].tolist())
+    clf = LogisticRegression(C=c, max_iter=3000, class_weight=class_weight)
     clf.fit(x, data["cause"].to_numpy(), sample_weight=data["weight"].to_numpy())
     used = np.flatnonzero(np.abs(clf.coef_).max(axis=0) > 0)
 
@@ -386,36 +412,36 @@ def train(
     lang_used = np.flatnonzero(counts.sum(axis=0) > 0)
     counts = counts[:, lang_used] + 0.1
     logprob = np.log(counts / counts.sum(axis=1, keepdims=True))
-
     meta = {
         "version": MODEL_VERSION,
         "classes": [str(k) for k in clf.classes_],
         "lang_classes": lang_classes,
-        "features": "hashed char_wb 2-4 + word 1-2 grams of folded text, 2**18, log1p, l2",
-        "estimator": f"LogisticRegression(C={c})",
+        "features": "hashed char_wb 2-4 + word 1-2 grams of folded text (letter runs cut to 2), 2**18, log1p, l2",
+        "estimator": f"LogisticRegression(C={c}, class_weight={class_weight!r})",
         "training_rows": {k: int(v) for k, v in data["origin"].value_counts().sort_index().items()},
-        "olist_weight": olist_weight,
-        "include_heldout": include_heldout,
-        "sources_md5": {
-            Path(p).name: hashlib.md5(Path(p).read_bytes()).hexdigest()
-            for p in [phrase_bank_path, olist_path, *(overrides or [])]
-            if p is not None
-        },
     }
-    out = Path(out_dir) / MODEL_FILE
-    _write_npz(
-        out,
-        {
-            "meta": np.frombuffer(json.dumps(meta, sort_keys=True).encode(), dtype=np.uint8),
-            "columns": used.astype(np.int32),
-            "coef": clf.coef_[:, used].astype(np.float16),
-            "intercept": clf.intercept_.astype(np.float32),
-            "lang_columns": lang_used.astype(np.int32),
-            "lang_logprob": logprob.astype(np.float16),
-        },
+    arrays = {
+        "columns": used.astype(np.int32),
+        "coef": clf.coef_[:, used].astype(np.float16),
+        "intercept": clf.intercept_.astype(np.float32),
+        "lang_columns": lang_used.astype(np.int32),
+        "lang_logprob": logprob.astype(np.float16),
+    }
+    return arrays, meta
+
+
+def model_from_arrays(arrays: dict[str, np.ndarray], meta: dict) -> CauseModel:
+    """The in-memory :class:`CauseModel` of :func:`fit_arrays` output (what :func:`load_model` would return)."""
+    return CauseModel(
+        classes=tuple(meta["classes"]),
+        columns=arrays["columns"],
+        coef=arrays["coef"].astype(np.float32),
+        intercept=arrays["intercept"],
+        lang_classes=tuple(meta["lang_classes"]),
+        lang_columns=arrays["lang_columns"],
+        lang_logprob=arrays["lang_logprob"].astype(np.float32),
+        meta=meta,
     )
-    _load_model_cached.cache_clear()
-    return out
 
 
 # ---------------------------------------------------------------------------------------------------------------

@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from toolkit.lexicon import LANGUAGES, TOKEN, _tables, fold
+from toolkit.lexicon import LANGUAGES, TOKEN, _tables, fold, squeeze
 
 UNKNOWN = "unknown"
 UNDECIDED = "?"
@@ -103,7 +103,7 @@ def detect_one(text: str | None, hint: str | None = None) -> str:
         return "th"
     scores: dict[str, float] = dict.fromkeys(_MARKERS, 0.0)
     vocab = _tables()[3]
-    words = [t for t in TOKEN.findall(fold(text)) if t[0].isalpha()]
+    words = [squeeze(t) for t in TOKEN.findall(fold(text)) if t[0].isalpha()]
     for w in words:
         langs = _LANGS_OF.get(w.replace("'", ""))
         if langs:

@@ -110,7 +110,8 @@ pt: falsificado | falsificada | falso | falsa | replica | pirata | paraguaio | p
 es: falsificado | falsificada | falso | falsa | replica | trucho | truchas | truchos | pirata | copia
   | no es original | sin registro | registro sanitario | sin registro sanitario | sin fecha de vencimiento
   | solo en chino | en chino | no registrado | producto no registrado | ilegal | prohibido | no se puede poner
-vi: hang fake | fake | hang gia | gia mao | hang nhai | nhai | hang dom | rep | khong chinh hang | ko chinh hang
+vi: hang fake | fake | hang gia | gia mao | hang nhai | nhai | hang dom | hang rep | ban rep | khong chinh hang
+  | ko chinh hang
   | khong co han su dung | ko co han su dung | khong co nhan phu | nhan phu | tem hop quy | khong co tem
   | vi pham | khong ro nguon goc | ko ro nguon goc | lua dao
 """,
@@ -140,12 +141,12 @@ ms: rosak | cepat rosak | mati | x hidup | tak hidup | x berfungsi | tak berfung
 pt: quebrou | quebrado | quebrada | parou de funcionar | nao funciona | n funciona | nao liga | n liga | nao carrega
   | defeito | defeituoso | defeituosa | com defeito | estragado | estragou | qualidade ruim | pessima qualidade
   | baixa qualidade | ma qualidade | qualidade pessima | qualidade inferior | material inferior | material ruim
-  | fraco | fraca | fino | fina | transparente | desfiando | desfiou | descosturou | descolou | descascou
+  | fraco | fraca | fino | fina | desfiando | desfiou | descosturou | descolou | descascou
   | descascando | rasgou | rasgado | soltou | vencido | vencida | validade | mofado | mofo | estragada | podre
   | cheiro forte | descarregada | nao dura | n dura | enferrujou | ferrugem | vazando | vaza | riscado | arranhado
   | apagou | nao presta | n presta | pessimo acabamento | acabamento ruim | pessimo produto | produto pessimo
   | produto ruim | material pessimo | material ruim | produto horrivel | muito ruim | fragil | frageis | grosseiro
-  | aspero | mal acabado | bem acabado | finas | finos | fracos | fracas | sujo | suja | sujas | sujos | lixo
+  | aspero | mal acabado | finas | finos | fracos | fracas | sujo | suja | sujas | sujos | lixo
   | deixa a desejar | nao parece original | parou
 es: se rompio | roto | rota | dejo de funcionar | dejaron de sonar | no funciona | no prende | no enciende | no carga
   | defectuoso | defectuosa | defecto | fallas | falla | mala calidad | pesima calidad | baja calidad
@@ -160,6 +161,45 @@ vi: bi hu | hu roi | la hu | da hu | hu 1 ben | bi hong | hong roi | hu hong | k
   | vai mong | mong qua | bi lo | rach | bung chi | bung het | duong chi | sut chi | bi gay | gay roi | dut | bong keo
   | bong troc | het han | qua han | hu thiu | bi moc | mui hoi | hoi qua | mui nhua | pin yeu | nhanh het pin
   | ri set | bi xuoc | tray xuoc | hang te | sp te | san pham te | do ban
+en: low-quality | cheaply | poorly made | badly made | terrible quality | awful quality | horrible quality
+  | worst quality | bad material | quality is terrible | quality sucks | falling apart | broke within
+  | broke on the first | came defective | arrived defective | not durable | doesnt last | didnt last | stopped charging
+  | wont work | does not work | did not work | doesnt turn on | does not turn on | very slow | laggy | keeps freezing
+  | not good quality | not great quality | quality not good | quality is not good | not well made | stitching came off
+  | bad stitching | seams ripped | doesnt hold | does not hold | lasted a week | lasted two days
+id: kualitas rendah | kualitasnya rendah | kualitas kurang | kualitasnya kurang | kualitas ga bagus
+  | kualitasnya ga bagus | kualitas tidak bagus | jahitan jelek | jahitannya jelek | jahitan berantakan
+  | jahitannya berantakan | jahitan lepas | ga bisa dipakai | tidak bisa dipakai | gak bisa dipake | tdk bisa dipakai
+  | baru dipake | baru sekali pakai | sekali pakai langsung | ga tahan lama | gak tahan lama | tidak tahan lama
+  | bau busuk | bau plastik | bahan jelek | bahannya jelek | bahan kasar | bahannya kasar | kualitas abal | abal abal
+  | error | ngelag | lemot | cepet panas | ga nyala lagi | mati sendiri
+ms: kualiti x elok | kualiti tak elok | kualiti tidak elok | kualiti kurang | kualiti teruk sgt | jahitan teruk
+  | jahitan tercabut | jahitan longgar | tak boleh guna | x boleh guna | x leh guna | tidak boleh digunakan
+  | rosak lepas | sekali pakai | bau busuk | bau plastik | kain teruk | kain kasar | barang cikai | cikai
+  | hang | tak tahan | x tahan
+pt: qualidade baixa | pouca qualidade | baixissima qualidade | qualidade muito ruim | qualidade horrivel
+  | qualidade duvidosa | qualidade muito inferior | nao tem boa qualidade | nao tem qualidade | sem qualidade
+  | nao gostei da qualidade | n gostei da qualidade | nao gostei do material | material fraco | material fino
+  | material muito fraco | veio com defeito | veio defeituoso | veio defeituosa | apresentou defeito | deu defeito
+  | deu problema | nao funcionou | n funcionou | nao funciona direito | nao liga mais | quebrou com
+  | quebrou na primeira
+  | quebrou no primeiro | quebra facil | quebrou facil | mal feito | mal feita | acabamento pessimo
+  | acabamento horrivel
+  | acabamento ruim | deixou a desejar | deixa muito a desejar | esperava mais | esperava mais do produto
+  | nao atendeu as expectativas | nao atendeu minhas expectativas | nao atendeu o esperado | nao atende
+  | nao correspondeu as expectativas | abaixo da expectativa | muito lento | lento demais | trava | travando
+  | desbotou | desbota | soltando | descolando | rasgando | esfarelou | porcaria | vagabundo | vagabunda
+  | plastico fraco | som pessimo | fraquinho | fraquinha | durou pouco | nao durou | nao aguenta | n aguenta
+  | nao segura | nao fecha | nao encaixa | mal costurado | costura ruim | muito fino | muito fina | qualidade nao e boa
+es: calidad mala | calidad pesima | muy mala calidad | no aguanta | no dura nada | se rompe | se descosio | se despega
+  | no funciona bien | dejo de andar | no anda | bateria no dura | bateria dura poco | mal hecho | mal hecha
+  | mal terminado | malas terminaciones | terminaciones malas | fallado | fallada | vino fallado | vino con falla
+  | vino defectuoso | porqueria | berreta | se desarmo | se rompio al | se quebro | muy finito | muy delgada
+  | la bateria no aguanta | tela mala | costuras malas | se desinflo | se destino | destine
+vi: chat luong qua te | chat luong khong tot | chat luong ko tot | dung 1 lan | dung vai lan | dung duoc vai ngay
+  | nhanh hu | de hu | hang loi | khong xai duoc | ko xai dc | ko xai duoc | ko dung duoc | khong dung duoc
+  | duong may xau | may au | chi thua | vai xau | vai kem | chat vai kem | pin nhanh het | sac khong vao | ko sac duoc
+  | mau phai | phai mau | ra mau | lag | bi dung
 """,
     "not_as_described": """
 en: runs small | runs big | runs large | too small | too big | size chart | size chart is wrong | sizing is off
@@ -183,7 +223,7 @@ pt: veste pequeno | veste mt pequeno | veste muito pequeno | veste grande | tabe
   | tabela | diferente da foto | diferente do anuncio | diferente do anunciado | diferente da descricao
   | nao e o que | nada a ver com a foto | nas fotos | na foto | no anuncio | na descricao | no anuncio diz
   | propaganda enganosa | enganosa | nao corresponde | nao condiz | cor diferente | tamanho diferente
-  | menor que | maior que | promocao falsa | outra marca | marca diferente
+  | promocao falsa | outra marca | marca diferente
 es: talla muy chica | muy chica | muy chico | talla chica | talla grande | muy grande | tabla de medidas
   | tabla de tallas | la tabla | distinto a la foto | diferente a la foto | nada que ver | nada q ver
   | no es como en la foto | en la foto | en las fotos | en la publicacion | la publicacion | dice cuero | cuerina
@@ -193,6 +233,47 @@ vi: form nho | nho xiu | size nho | bang size | bang size sai | khong giong hinh
   | ko giong anh | khong giong mo ta | ko giong mo ta | khac hinh | khac hoan toan | khac xa | so voi hinh
   | mau khac | hinh la | trong hinh | tren hinh | mo ta | ghi | shop ghi | quang cao | lua dao khach | sai mo ta
   | khong dung mo ta | ko dung mo ta | nhua in van go
+en: not as advertised | not as shown | doesnt match the description | does not match the description
+  | doesnt match the picture | doesnt look like the picture | does not look like the picture | looks nothing like
+  | nothing like the picture | nothing like the photo | nothing like the pics | not what was advertised
+  | not what it says | different from the description | different than the picture | different from the listing
+  | smaller than advertised | smaller than expected | smaller than it looks | smaller than pictured
+  | bigger than advertised | not the size | photos are misleading | pictures are misleading | looks different
+  | totally different | completely different | description is wrong | false description | wrong description
+  | not the same material | material is different | not leather | not real wood | not as big as
+  | not as shown in the picture | the picture shows | picture shows
+id: tidak sesuai | ga sesuai | gak sesuai | tdk sesuai | gk sesuai | nggak sesuai | ngga sesuai | ga sesuai iklan
+  | tidak sesuai iklan | beda sama gambar | beda dgn gambar | beda sm gambar | beda dengan gambar | beda warna
+  | warna beda | warnanya beda jauh | ga sama kaya foto | gak sama kayak gambar | ga sama kyk foto
+  | tidak sama dengan gambar
+  | ukuran lebih kecil | lebih kecil dari | bahan beda | bahannya beda | bahan tidak sesuai | bahannya ga sesuai
+  | penipuan | nipu | menipu | ketipu | foto menipu | gambar menipu
+ms: tak sama macam gambar | x sama mcm dlm gambar | tidak sama dengan gambar | lain dgn gambar | beza dengan gambar
+  | beza dgn gambar | jauh beza | lain mcm gambar | tak sama dgn deskripsi | x sama dgn deskripsi | tak ikut gambar
+  | x ikut gambar | saiz lebih kecil | lebih kecil dari | warna beza | kain lain | kena tipu | ditipu
+pt: diferente do anuncio | diferente do site | diferente do que esta no site | diferente da imagem
+  | diferente das fotos | diferente do mostrado | diferente do ilustrado | diferente do descrito
+  | diferente da propaganda | difere da foto | difere do anuncio | difere muito | nao e o mesmo da foto
+  | nao e o mesmo do anuncio | nao e igual a foto | nao e igual da foto | nao e como na foto | nao parece com a foto
+  | nao parecia como na foto | nada a ver com o anuncio | nada haver | nada a ver com | nao condiz com
+  | nao confere | veio diferente | bem diferente | totalmente diferente | completamente diferente | muito diferente
+  | produto diferente | material diferente | tamanho menor | menor que o anunciado | menor do que o anunciado
+  | menor que na foto | menor que o da foto | menor que o esperado | menor do que o esperado | bem menor
+  | muito menor do que
+  | maior que o anunciado | maior que na foto | capacidade real | medidas diferentes | imagem ilustrativa
+  | foto ilustrativa | anuncio enganoso | enganado | enganada | descricao errada | descricao incorreta
+  | informacao errada | informacoes erradas | nao e o anunciado | nao e o que foi anunciado | nao era o que
+  | nao e o que mostra | pelas imagens | pela foto | pela imagem | na imagem
+  | esperava que fosse | achei que fosse | achei que era | pensei que fosse | pensei que era
+es: no es como la foto | no es igual a la foto | no se parece a la foto | no se parece en nada
+  | diferente a lo publicado | distinto a lo publicado | diferente a la descripcion | no es lo que dice
+  | no es lo que muestra | mas chico de lo | mas pequeno de lo | mas pequeno que | no es de algodon | no es de cuero
+  | enganosa | no corresponde a la | otro material | material diferente | color diferente | distinto color
+  | la foto muestra | en la imagen | diferente a la imagen | no es lo que se ve
+vi: khong dung nhu hinh | ko dung nhu hinh | khong nhu hinh | ko nhu hinh | khong giong quang cao | ko giong quang cao
+  | khac mo ta | khac voi mo ta | khac voi hinh | khac anh | khac xa hinh | nho hon hinh | nho hon so voi
+  | size nho hon | mau khac hinh | chat lieu khac | vai khac | sai chat lieu | khong giong | ko giong | k giong
+  | treo dau de ban thit cho | hinh mot dang | hang mot dang
 """,
     "out_of_stock": """
 en: out of stock | sold out | no stock | not in stock | update your stock | out of the colour | cancelled bc sold out
@@ -221,7 +302,9 @@ pt: atrasado | atrasada | atrasou | atraso | demorou | demorada | demora | demor
   | ainda nao recebi | nao chegou | n chegou | ainda nao chegou | nunca chegou | nao foi entregue
   | nao entregue | nao entregaram | fora do prazo | passou do prazo | depois do prazo | apos o prazo | so chegou
   | parado | nao rastrear
-  | extraviado | extraviou | perdido | demorou pra postar | aguardando | ate agora | esperando ate hoje
+  | extraviado | extraviou | perdido | demorou pra postar | aguardando | ate agora nada | ate agora nao chegou
+  | ate agora nao recebi
+  | ate agora nao veio | esperando ate hoje
 es: atrasado | atrasada | atraso | demoro | demoraron | tardo | tardaron en llegar | no llego | no ha llegado
   | nunca llego | no me llego | no lo despacharon | no despacharon | todavia no llega | sigo esperando | parado
   | extraviado | perdido | se perdio | fuera de plazo
@@ -253,7 +336,8 @@ id: kurang 1 | kurang satu | yg dtg cuma | yg dateng cuma | cuma dtg | cuma 2 | 
   | tidak lengkap | ga ada charger | satu nya kmn | hilang satu
 ms: x de charger | tak lengkap | x lengkap | kurang satu | kurang 1 | hilang | cuma dapat | dpt satu je
 pt: faltou | faltando | falta | faltaram | veio 1 so | veio so | veio apenas | vieram apenas | so recebi | so veio
-  | incompleto | incompleta | nao veio | n veio | entrega parcial | nao recebi o restante | pendente
+  | incompleto | incompleta | nao veio | n veio | entrega parcial | nao recebi o restante | pedido pendente
+  | entrega pendente
 es: faltan | falta | faltaba | faltaron | incompleto | incompleta | solo llego | solo llegaron | llegaron 10
   | no venia | no vino
 vi: thieu | giao thieu | thieu hang | thieu mon | ko du | khong du | khong co sac | ko co sac
@@ -381,12 +465,17 @@ vi: loi cua minh | tai minh | minh dat nham | ko phai loi shop | khong phai loi 
   | re hon | ko can | khong can | xem live | nhin map | nhin bi tai
 """,
     "unspecified": """
-en: bad | meh | terrible | awful | horrible | worst | disappointed | disappointing | no | 1 star | one star | nope
+en: bad | meh | terrible | awful | horrible | worst | disappointed | disappointing | 1 star | one star | nope
 id: jelek | buruk | kecewa | b aja | biasa aja | bintang 1 | zonk | ah sudahlah | parah
 ms: teruk | hampeh | kecewa | haih | hmm | bintang 1 | x best | tak best
 pt: ruim | pessimo | pessima | horrivel | decepcionada | decepcionado | decepcao | aff | nota 1 | 1 estrela
 es: malo | mala | pesimo | pesima | horrible | decepcionado | decepcionada | 1 estrella | una estrella
 vi: chan | that vong | qua te | te qua | haizz | 1 sao | do te
+id: ga bagus | gak bagus | tidak bagus | tdk bagus | kurang bagus | ga recommended | ga rekomen | jelek bgt
+ms: x elok | tak elok | tidak elok | x bagus | tak bagus | x recommend
+pt: nao recomendo | n recomendo | nao gostei do produto | insatisfeito | insatisfeita
+es: no lo recomiendo | no recomiendo | no me gusto nada
+vi: khong tot | ko tot | khong nen mua | ko nen mua
 """,
     "packing": """
 en: no bubble wrap | without bubble wrap | thin plastic bag | only a plastic bag | poorly packed | badly packed
@@ -421,6 +510,15 @@ es: me encanto | encanto | no llego roto | no llego rota | no vino roto | excele
   | gracias | contento | contenta | rapido | a tiempo
 vi: tuyet voi | tot | rat tot | dep | ung ho | hai long | chat luong tot | ngon | giao nhanh | dung hen | cam on
   | chuan | y hinh | ok
+en: as advertised | as pictured | exactly as described | matches the description | just like the picture
+  | looks like the picture | true to size
+id: sesuai gambar | sesuai foto | sesuai deskripsi | sama kaya foto | sama kyk di foto | sama persis
+ms: sama dgn gambar | sama macam gambar | ikut gambar | sama mcm gambar
+pt: conforme anunciado | como anunciado | conforme o anunciado | igual a foto | igual ao anuncio | igual da foto
+  | conforme a foto | conforme descrito | como descrito | exatamente como | cumpre o que | do jeitinho | bem acabado
+  | otimo acabamento | boa qualidade | otima qualidade | excelente qualidade | conforme a descricao
+es: igual a la foto | tal cual la foto | como en la foto | como se describe | tal cual | igual que en la foto
+vi: giong hinh | dung mo ta | giong mo ta | nhu hinh | giong het hinh
 """,
     "invalid/spam": """
 en: follow me | check my shop | visit my shop | click the link | dm me | promo code | giveaway | subscribe
@@ -495,9 +593,13 @@ _THAI: dict[str, str] = {
     "product_compliance": "ของปลอม|ปลอม|ก๊อป|เลียนแบบ|ไม่แท้|ไม่มี มอก|มอก|ไม่มีเลข อย|เลข อย|อย\\.|ไม่มีฉลากไทย|"
     "ฉลากไทย|ภาษาจีน|"
     "ผิดกฎหมาย|ไม่มีวันหมดอายุ|ไม่มีเลขจดแจ้ง",
-    "poor_quality": "พัง|เสีย|ชำรุด|ใช้ไม่ได้|เปิดไม่ติด|ไม่ทำงาน|คุณภาพแย่|คุณภาพต่ำ|ห่วย|บางมาก|ผ้าบาง|โป๊|ขาด|หลุด|"
+    "poor_quality": "ใช้ได้ไม่นาน|ใช้ได้แป๊บเดียว|ใช้ครั้งเดียว|"
+    "พังเร็ว|เสียเร็ว|งานไม่ดี|งานหยาบ|เย็บไม่ดี|ตะเข็บหลุด|ไม่แข็งแรง|ไม่ทน|คุณภาพไม่ดี|วัสดุไม่ดี|ของไม่ดี|"
+    "พัง|เสีย|ชำรุด|ใช้ไม่ได้|เปิดไม่ติด|ไม่ทำงาน|คุณภาพแย่|คุณภาพต่ำ|ห่วย|บางมาก|ผ้าบาง|โป๊|ขาด|หลุด|"
     "ลอก|หมดอายุ|สินค้าแย่|ของแย่|ของห่วย|บูด|เน่า|ขึ้นรา|กลิ่นเหม็น|เหม็น|แบตหมดไว|เป็นสนิม|สนิม|ดับ",
-    "not_as_described": "ไม่ตรงปก|ไม่ตรงรูป|ไม่เหมือนรูป|ไม่ตรงตามรูป|ไม่ตรงกับรูป|ไม่ใช่อย่างที่บอก|ไม่ตรงตามที่บอก|"
+    "not_as_described": "ไม่เหมือนในรูป|ไม่เหมือนปก|ไม่ตรงตามโฆษณา|ไม่ตรงโฆษณา|ผิดจากรูป|สีไม่ตรง|ไซส์ไม่ตรง|"
+    "เล็กกว่าในรูป|ไม่ตรงตามที่โฆษณา|ต่างจากรูป|คนละเรื่อง|ผ้าไม่เหมือน|วัสดุไม่ตรง|ไม่ตรงตามคำอธิบาย|"
+    "ไม่ตรงปก|ไม่ตรงรูป|ไม่เหมือนรูป|ไม่ตรงตามรูป|ไม่ตรงกับรูป|ไม่ใช่อย่างที่บอก|ไม่ตรงตามที่บอก|"
     "ตารางไซส์ผิด|ไซส์เล็ก|เล็กกว่า|ไม่ตรงไซส์|ในรูป|ตามรูป|คนละยี่ห้อ|หลอก|ไม่ตรงคำอธิบาย|ลายไม้",
     "out_of_stock": "ของหมด|สินค้าหมด|หมดสต็อก|ไม่มีของ|สต็อกหมด|สีที่สั่งหมด",
     "late_or_wrong_delivery/late": "ส่งช้า|ช้ามาก|ยังไม่ได้รับ|ไม่ได้รับ|ยังไม่ส่ง|ไม่ส่งของ|ยังไม่มา|รอนาน|ค้าง|ล่าช้า|ของหาย|พัสดุหาย",
@@ -511,7 +613,7 @@ _THAI: dict[str, str] = {
     "other": "ไม่ชอบ|ไม่เข้ากับ|ไม่คุ้ม|แพงไป|แพงเกิน|ถูกกว่า|เสียดายเงิน|ไม่ได้จำเป็น|ไม่ใช่ความผิดร้าน|ความผิดเรา|สั่งผิดเอง",
     "unspecified": "แย่|ผิดหวัง|ห่วยแตก|1 ดาว",
     "packing": "ไม่มีบับเบิ้ล|ไม่ห่อบับเบิ้ล|ถุงพลาสติกบาง|แพ็คมาไม่ดี|ห่อมาไม่ดี|แพ็คไม่ดี|ห่อไม่ดี|ไม่มีกันกระแทก",
-    "praise": "ดีมาก|ชอบมาก|แนะนำ|ขอบคุณ|ตรงปก|สวย|คุณภาพดี|ส่งไว|ประทับใจ",
+    "praise": "เหมือนในรูป|เหมือนรูป|ตรงรูป|ดีมาก|ชอบมาก|แนะนำ|ขอบคุณ|ตรงปก|สวย|คุณภาพดี|ส่งไว|ประทับใจ",
     "reply/abusive": "โง่|ใช้ไม่เป็นเอง|มาโทษร้าน|ไปซื้อห้าง|จน|ควาย|ไร้สมอง",
     "reply/coercive": "ลบรีวิว|แก้รีวิว|แก้เป็น 5 ดาว|เปลี่ยนดาว|ก็ต่อเมื่อแก้",
     "invalid/wrong_shop": "รีวิวผิดร้าน|ผิดร้าน",
@@ -602,6 +704,7 @@ TOKEN = re.compile(r"[^\W_]+(?:'[^\W_]+)?|[.,;!?]")
 _THAI_CHARS = re.compile(r"[\u0e00-\u0e7f]")
 _CLAUSE_BREAK = frozenset(".,;!?")
 _MAX_PHRASE = 6
+_MIN_FOREIGN_WORD = 5  # a one-word cue of another language counts only from this length
 
 
 @dataclass(frozen=True)
@@ -657,12 +760,35 @@ def _tables() -> tuple[dict[tuple[str, ...], dict[str, str]], re.Pattern, dict[s
     return phrases, thai, thai_tag, vocab
 
 
+_REPEAT = re.compile(r"([^\W\d_])\1{2,}")
+
+
+@lru_cache(maxsize=1)
+def _cue_words() -> frozenset[str]:
+    return frozenset(tok for key in _tables()[0] for tok in key)
+
+
+def squeeze(word: str) -> str:
+    """Undo letter stretching ("bagusss", "pessimoooo", "goooood"): a run of 3+ equal letters becomes two letters
+    when that spells a cue word, else one.
+
+    Examples
+    --------
+    >>> [squeeze(w) for w in ["bagusss", "pessimoooo", "goooood", "rusak"]]
+    ['bagus', 'pessimo', 'good', 'rusak']
+    """
+    if not _REPEAT.search(word):
+        return word
+    two = _REPEAT.sub(r"\1\1", word)
+    return two if two in _cue_words() else _REPEAT.sub(r"\1", word)
+
+
 def tokens(text: str) -> list[tuple[str, int, int]]:
     """Folded tokens with their spans in the original text (punctuation kept as clause breaks)."""
     folded = fold(text)
     if len(folded) != len(text):
         folded = text.lower() if len(text.lower()) == len(text) else text
-    return [(m.group().replace("'", ""), m.start(), m.end()) for m in TOKEN.finditer(folded)]
+    return [(squeeze(m.group().replace("'", "")), m.start(), m.end()) for m in TOKEN.finditer(folded)]
 
 
 def find_cues(text: str, language: str, tags: tuple[str, ...] | None = None) -> list[Cue]:
@@ -689,6 +815,10 @@ def find_cues(text: str, language: str, tags: tuple[str, ...] | None = None) -> 
         hit = None
         for n in range(min(_MAX_PHRASE, len(toks) - i), 0, -1):
             by_lang = phrases.get(tuple(words[i : i + n]))
+            if by_lang and language not in by_lang and n == 1 and len(words[i]) < _MIN_FOREIGN_WORD:
+                # a short single word of another language is too often a common word of this one
+                # (en "no" is pt "in the", vi "rep" is "reply", id "kw" ...)
+                by_lang = None
             if by_lang:
                 tag = by_lang.get(language) or next(iter(by_lang.values()))
                 if tags is None or tag.startswith(tags):
