@@ -632,18 +632,35 @@ def test_olist_engines_and_daily_consistency(olist):
     assert_same(daily.reset_index(drop=True), expected)
 
 
-def test_pyspark_matches_pandas():
-    pyspark = pytest.importorskip("pyspark", reason="pyspark is not installed (a large download; not installed here)")
+@pytest.fixture(scope="module")
+def spark():
+    pytest.importorskip("pyspark", reason="pyspark is not installed (a large download: pip install pyspark, Java 17)")
     from pyspark.sql import SparkSession
 
-    assert pyspark
-    spark = SparkSession.builder.master("local[1]").config("spark.sql.session.timeZone", "UTC").getOrCreate()
+    # one local core, little memory, one shuffle partition (the default 200 makes small jobs slow), no web UI;
+    # the session time zone must be UTC (toolkit.rates refuses any other: date casts would shift days)
+    session = (
+        SparkSession.builder.master("local[1]")
+        .appName("toolkit-rates-tests")
+        .config("spark.sql.session.timeZone", "UTC")
+        .config("spark.driver.memory", "512m")
+        .config("spark.sql.shuffle.partitions", "1")
+        .config("spark.default.parallelism", "1")
+        .config("spark.ui.enabled", "false")
+        .getOrCreate()
+    )
+    yield session
+    session.stop()
+
+
+@pytest.mark.filterwarnings("ignore:PySpark does not yet fully support pandas:FutureWarning")
+@pytest.mark.filterwarnings("ignore::DeprecationWarning")
+def test_pyspark_matches_pandas(spark):
     orders, reviews, att = random_shop_data(np.random.default_rng(7), n_orders=200)
     cfg = RateConfig(as_of=date(2024, 3, 10), tz="Asia/Jakarta")
+    s_orders, s_reviews, s_att = (spark.createDataFrame(f) for f in (orders, reviews, att))
     expected = shop_rates(orders, reviews, cfg, attribution=att)
-    got = shop_rates(
-        spark.createDataFrame(orders), spark.createDataFrame(reviews), cfg, attribution=spark.createDataFrame(att)
-    )
+    got = shop_rates(s_orders, s_reviews, cfg, attribution=s_att)
     assert_same(to_pandas(got.toPandas()), to_pandas(expected))
 
 

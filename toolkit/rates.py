@@ -17,7 +17,8 @@ returns the same kind, computed by that engine. Definitions follow ``../shared/P
 Engine notes (measured while building this module): DuckDB keeps the time zone in the connection, so local days are
 computed with ``timezone(tz, ts)::DATE`` which does not depend on the session zone; narwhals cannot build a date range,
 so the small calendar is built in Python and shipped to the backend (on DuckDB through the input relation's own
-connection); windows are cumulative sums of entry and exit events over a complete shop x day calendar.
+connection); a daily series is per-day counts on that complete shop x day calendar summed over each run of
+``window_days`` rows (``rolling_sum`` counts rows, so the calendar must have every day of every shop).
 
 Examples
 --------
@@ -265,11 +266,13 @@ def _shop_universe(orders: nw.LazyFrame, reviews: nw.LazyFrame, shops: list[str]
     """The shops to report: those given, or every shop with an order or a review."""
     if shops is not None:
         return _small_frame(orders, {"shop_id": list(dict.fromkeys(shops))}, {"shop_id": "VARCHAR"})
-    both = nw.concat(
-        [orders.select(nw.col("shop_id").cast(nw.String)), reviews.select(nw.col("shop_id").cast(nw.String))],
-        how="vertical",
-    )
-    return both.unique(subset=["shop_id"])
+
+    def distinct(lf: nw.LazyFrame) -> nw.LazyFrame:
+        # a counting group_by, not unique(): a hash aggregate on DuckDB (not a row_number() window), native on pandas
+        return lf.group_by("shop_id").agg(nw.len()).select("shop_id")
+
+    ids = [distinct(lf.select(nw.col("shop_id").cast(nw.String))) for lf in (orders, reviews)]
+    return distinct(nw.concat(ids, how="vertical"))
 
 
 # ----------------------------------------------------------------------------------------------- classification
@@ -277,8 +280,9 @@ def _shop_universe(orders: nw.LazyFrame, reviews: nw.LazyFrame, shops: list[str]
 
 def delivered_orders(orders: nw.LazyFrame, tz: str) -> nw.LazyFrame:
     """One row per delivered order and shop: ``shop_id, order_id, day`` (day number of delivery in ``tz``)."""
-    lf = orders.filter((nw.col("order_status") == "delivered") & ~nw.col("delivered_at").is_null())
-    lf = _with_day(lf.select("shop_id", "order_id", "delivered_at"), "delivered_at", tz)
+    lf = orders.select("shop_id", "order_id", "order_status", "delivered_at")  # fewer columns to filter on pandas
+    lf = lf.filter((nw.col("order_status") == "delivered") & ~nw.col("delivered_at").is_null())
+    lf = _with_day(lf.drop("order_status"), "delivered_at", tz)
     return lf.group_by("shop_id", "order_id").agg(nw.col("day").min())
 
 
@@ -605,38 +609,38 @@ def _ledger_reviews(
 # ----------------------------------------------------------------------------------------------- daily series
 
 
-def _events(delivered: nw.LazyFrame, classified: nw.LazyFrame, config: RateConfig) -> nw.LazyFrame:
-    """Entry (+1) and exit (-1, ``window_days`` later) events per shop and day for every count of the rates.
+def _negatives_per_day(classified: nw.LazyFrame, first: int, last: int) -> nw.LazyFrame:
+    """Per shop and review day from ``first`` to ``last``: the negative counts (review anchor)."""
+    negatives = classified.filter(nw.col("negative") & nw.col("day").is_between(first, last))
+    per_day = negatives.with_columns(*_ints(FLAGS)).group_by("shop_id", "day")
+    return per_day.agg(*(nw.col(f).sum().alias(c) for f, c in FLAGS.items()))
 
-    The trailing-window count on day d is then the cumulative sum of the events up to d.
+
+def _order_anchor_changes(
+    delivered: nw.LazyFrame, classified: nw.LazyFrame, config: RateConfig, first: int, last: int
+) -> nw.LazyFrame:
+    """Per shop and day from ``first`` to ``last``: the change of each order-anchored count (+1 in, -1 out).
+
+    An order counts from the later of its delivery day and its first such negative review until it leaves the
+    window, ``window_days`` after delivery; that is not a count of one day, so the window value is the running total
+    of these changes. Changes before ``first`` are put on ``first``.
     """
     w = config.window_days
-    cols = ["delivered_orders", *FLAGS.values()]
-
-    def frame(lf: nw.LazyFrame, day: nw.Expr, values: dict[str, nw.Expr]) -> nw.LazyFrame:
-        exprs = [values.get(c, nw.lit(0)).cast(nw.Int64).alias(c) for c in cols]
-        return lf.select(nw.col("shop_id"), day.cast(nw.Int64).alias("day"), *exprs)
-
-    parts = [
-        frame(delivered, nw.col("day"), {"delivered_orders": nw.lit(1)}),
-        frame(delivered, nw.col("day") + w, {"delivered_orders": nw.lit(-1)}),
-    ]
-    negatives = classified.filter(nw.col("negative"))
-    if config.anchor == "review":
-        values = {FLAGS[f]: nw.col(f).cast(nw.Int64) for f in FLAGS}
-        parts.append(frame(negatives, nw.col("day"), values))
-        parts.append(frame(negatives, nw.col("day") + w, {c: -v for c, v in values.items()}))
-    else:
-        # an order counts from max(delivery day, first such negative review day) until it leaves the window
-        dated = negatives.with_columns(*(nw.when(nw.col(f)).then(nw.col("day")).alias(f) for f in FLAGS))
-        first = dated.group_by("shop_id", "order_id").agg(*(nw.col(f).min() for f in FLAGS))
-        orders = delivered.join(first, on=["shop_id", "order_id"], how="inner")
-        for f, c in FLAGS.items():
-            enter = nw.max_horizontal(nw.col("day"), nw.col(f))
-            valid = orders.filter(~nw.col(f).is_null() & (enter < nw.col("day") + w))
-            parts.append(frame(valid, enter, {c: nw.lit(1)}))
-            parts.append(frame(valid, nw.col("day") + w, {c: nw.lit(-1)}))
-    return nw.concat(parts, how="vertical")
+    dated = classified.filter(nw.col("negative") & (nw.col("day") <= last))
+    dated = dated.with_columns(*(nw.when(nw.col(f)).then(nw.col("day")).alias(f) for f in FLAGS))
+    first_negative = dated.group_by("shop_id", "order_id").agg(*(nw.col(f).min() for f in FLAGS))
+    # orders that left the window before ``first`` add nothing
+    orders = delivered.filter(nw.col("day") > first - w).join(first_negative, on=["shop_id", "order_id"], how="inner")
+    changes = []
+    for f, c in FLAGS.items():
+        enter = nw.max_horizontal(nw.col("day"), nw.col(f))
+        counted = orders.filter(~nw.col(f).is_null() & (enter < nw.col("day") + w))
+        for when, change in ((enter, 1), (nw.col("day") + w, -1)):
+            values = (nw.lit(change if k == c else 0).cast(nw.Int64).alias(k) for k in FLAGS.values())
+            on = nw.max_horizontal(when, nw.lit(first)).cast(nw.Int64).alias("day")
+            changes.append(counted.select("shop_id", on, *values))
+    per_day = nw.concat(changes, how="vertical").filter(nw.col("day") <= last).group_by("shop_id", "day")
+    return per_day.agg(*(nw.col(c).sum() for c in FLAGS.values()))
 
 
 def daily_rates(
@@ -649,8 +653,10 @@ def daily_rates(
 ) -> Frame:
     """The trailing-window rates of every shop for every day from ``since`` to ``config.as_of``.
 
-    One vectorised pass: entry/exit events are summed per shop and day, joined to the complete shop x day calendar
-    (days with no deliveries included) and accumulated; no loop over days.
+    One vectorised pass, no loop over days: deliveries and negatives are counted per shop and day, joined to the
+    complete shop x day calendar (days without any row included, from ``window_days - 1`` days before ``since``) and
+    summed over each run of ``window_days`` consecutive days of a shop. Order-anchored numerators are running totals
+    of entry and exit changes instead (see :func:`_order_anchor_changes`).
 
     Returns
     -------
@@ -673,16 +679,31 @@ def daily_rates(
         raise ParameterError(f"since ({since}) is after as_of ({config.as_of})")
     o, r, delivered, classified = _prepared(orders, reviews, config, attribution)
     start, end = day_number(since), config.last
-    events = _events(delivered, classified, config)
-    events = events.with_columns(nw.max_horizontal(nw.col("day"), nw.lit(start)).alias("day")).filter(
-        nw.col("day") <= end
-    )
+    calendar_start = start - config.window_days + 1  # early enough to give every reported day a full window
+    deliveries = delivered.filter(nw.col("day").is_between(calendar_start, end)).group_by("shop_id", "day")
+    deliveries = deliveries.agg(nw.len().alias("delivered_orders"))
+    if config.anchor == "review":
+        numerators, summed = _negatives_per_day(classified, calendar_start, end), ["delivered_orders", *FLAGS.values()]
+    else:
+        numerators, summed = (
+            _order_anchor_changes(delivered, classified, config, calendar_start, end),
+            ["delivered_orders"],
+        )
     cols = ["delivered_orders", *FLAGS.values()]
-    per_day = events.group_by("shop_id", "day").agg(*(nw.col(c).sum() for c in cols)).with_columns(*_ints(cols))
-    calendar = _calendar(o, start, end, _shop_universe(o, r, shops))
-    lf = calendar.join(per_day, on=["shop_id", "day"], how="left").with_columns(*(nw.col(c).fill_null(0) for c in cols))
-    lf = lf.with_columns(*(nw.col(c).cum_sum().over("shop_id", order_by="day").cast(nw.Int64) for c in cols))
-    lf = _with_rates(lf.rename({"date": "as_of"}), config)
+    lf = (
+        _calendar(o, calendar_start, end, _shop_universe(o, r, shops))
+        .join(deliveries, on=["shop_id", "day"], how="left")
+        .join(numerators, on=["shop_id", "day"], how="left")
+        .with_columns(*(nw.col(c).fill_null(0).cast(nw.Int64) for c in cols))
+    )
+    # rolling_sum counts rows, not days: right because the calendar has every day of every shop; the partial windows
+    # (min_samples=1) are those of the days before ``since``, dropped below
+    window = {
+        c: nw.col(c).rolling_sum(config.window_days, min_samples=1) if c in summed else nw.col(c).cum_sum()
+        for c in cols
+    }
+    lf = lf.with_columns(*(v.over("shop_id", order_by="day").cast(nw.Int64).alias(c) for c, v in window.items()))
+    lf = _with_rates(lf.filter(nw.col("day") >= start).rename({"date": "as_of"}), config)
     return _same_kind(lf.select(RATE_COLUMNS).sort("shop_id", "as_of"), orders)
 
 
