@@ -65,8 +65,19 @@ def test_rates_csv_has_the_documented_columns(tmp_path):
     out = tmp_path / "rates.csv"
     assert main(["rates", "--as-of", "2026-10-31", "--out", str(out)]) == 0
     frame = pd.read_csv(out)
-    required = ["shop_id", "as_of", "window_days", "delivered_orders", "negative_reviews", "seller_negative_reviews",
-                "logistics_negative_reviews", "snrr", "snrr_low", "snrr_high", "status"]
+    required = [
+        "shop_id",
+        "as_of",
+        "window_days",
+        "delivered_orders",
+        "negative_reviews",
+        "seller_negative_reviews",
+        "logistics_negative_reviews",
+        "snrr",
+        "snrr_low",
+        "snrr_high",
+        "status",
+    ]
     assert set(required) <= set(frame.columns)
     assert len(frame) == 7 and frame["snrr"].between(0, 1).all()
     logistics = frame.set_index("shop_id").loc["shop-logistics"]
@@ -83,8 +94,15 @@ def test_daily_rates_need_since(capsys):
 def test_duckdb_engine_matches_pandas_without_classification(tmp_path):
     samples = REPO / "data" / "samples"
     out = tmp_path / "duck.csv"
-    args = ["rates", "--as-of", "2026-10-31", "--orders", str(samples / "orders.csv"),
-            "--reviews", str(samples / "reviews.csv")]
+    args = [
+        "rates",
+        "--as-of",
+        "2026-10-31",
+        "--orders",
+        str(samples / "orders.csv"),
+        "--reviews",
+        str(samples / "reviews.csv"),
+    ]
     assert main([*args, "--engine", "duckdb", "--out", str(out)]) == 0
     duck = pd.read_csv(out).set_index("shop_id").sort_index()
     assert (duck["seller_negative_reviews"] == duck["negative_reviews"]).all()  # nothing classified
@@ -95,8 +113,18 @@ def test_classify_writes_one_row_per_review(tmp_path):
     out = tmp_path / "causes.csv"
     assert main(["classify", "--out", str(out)]) == 0
     frame = pd.read_csv(out)
-    assert list(frame.columns[:10]) == ["review_id", "shop_id", "language", "cause", "area", "responsibility",
-                                        "confidence", "secondary_causes", "evidence", "flags"]
+    assert list(frame.columns[:10]) == [
+        "review_id",
+        "shop_id",
+        "language",
+        "cause",
+        "area",
+        "responsibility",
+        "confidence",
+        "secondary_causes",
+        "evidence",
+        "flags",
+    ]
     assert len(frame) == len(pd.read_csv(REPO / "data" / "samples" / "reviews.csv"))
 
 
@@ -109,3 +137,11 @@ def test_evaluate_classifier_prints_scores(capsys):
 def test_report_needs_shops_or_all(capsys):
     assert main(["report", "--as-of", "2026-10-31"]) == 2
     assert "--all" in capsys.readouterr().err
+
+
+def test_classify_works_with_a_reviews_file_alone(capsys):
+    assert main(["classify", "--reviews", str(CORPUS / "reviews_ok.csv")]) == 0
+    rows = capsys.readouterr().out.strip().splitlines()
+    assert len(rows) == 5
+    broke = next(r for r in rows if r.startswith("r2,"))
+    assert ",poor_quality,product,seller," in broke  # a product cause needs no order facts

@@ -36,7 +36,7 @@ def _data_options() -> argparse.ArgumentParser:
     return parent
 
 
-def load_from_args(args: argparse.Namespace) -> ShopData:
+def load_from_args(args: argparse.Namespace, need_orders: bool = True) -> ShopData:
     return load_shop_data(
         args.orders,
         args.reviews,
@@ -46,6 +46,7 @@ def load_from_args(args: argparse.Namespace) -> ShopData:
         preset=args.preset,
         mapping=args.mapping,
         tz=args.tz,
+        need_orders=need_orders,
     )
 
 
@@ -116,27 +117,16 @@ def _rates(args: argparse.Namespace) -> int:
 
 
 def _classify(args: argparse.Namespace) -> int:
-    from toolkit.causes import classify_reviews, load_overrides
+    from toolkit.causes import OUTPUT_COLUMNS, classify_reviews, load_overrides
 
-    data = load_from_args(args)
+    data = load_from_args(args, need_orders=False)
     overrides = load_overrides(args.labels) if args.labels else None
-    orders = data.orders if args.orders or args.data or not args.reviews else None
+    orders = None if data.orders.empty else data.orders
     frame = classify_reviews(data.reviews, orders, data.chats, overrides=overrides)
-    columns = [
-        "review_id",
-        "shop_id",
-        "language",
-        "cause",
-        "area",
-        "responsibility",
-        "confidence",
-        "secondary_causes",
-        "evidence",
-        "flags",
-        "responsibility_reason",
-        "source",
-    ]
-    write_csv(frame[[c for c in columns if c in frame.columns]], args.out)
+    first = ["review_id", "shop_id", "language", "cause", "area", "responsibility", "confidence"]
+    columns = first + ["secondary_causes", "evidence", "flags"]
+    columns += [c for c in OUTPUT_COLUMNS if c not in columns]
+    write_csv(frame[columns], args.out)
     return 0
 
 

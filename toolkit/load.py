@@ -110,7 +110,10 @@ def check_tz(tz: str) -> str:
 
 
 def resolve_paths(
-    mapping: Mapping, data_dir: str | Path | None, given: dict[str, str | Path | None]
+    mapping: Mapping,
+    data_dir: str | Path | None,
+    given: dict[str, str | Path | None],
+    required: tuple[str, ...] = ("orders", "reviews"),
 ) -> dict[str, Path]:
     """The file of each table: the path given, or the first of the mapping's file names found in ``data_dir``."""
     if not any(given.values()) and data_dir is None:
@@ -124,7 +127,7 @@ def resolve_paths(
             found = next((data_dir / f for f in tmap.files if (data_dir / f).exists()), None)
             if name not in paths and found is not None:
                 paths[name] = found
-    for name in ("orders", "reviews"):
+    for name in required:
         if name not in paths:
             where = f"in {data_dir}" if data_dir is not None else "(no path given)"
             names = ", ".join(mapping.tables[name].files)
@@ -147,6 +150,7 @@ def load_shop_data(
     preset: str | None = None,
     mapping: str | Path | None = None,
     tz: str = "UTC",
+    need_orders: bool = True,
 ) -> ShopData:
     """Read, map and validate the exports; with no paths at all, the bundled samples.
 
@@ -160,11 +164,14 @@ def load_shop_data(
         A built-in column mapping (``canonical``, ``olist``, ``tiktok-seller-center``) or a mapping file.
     tz : str
         The market time zone: timestamps without an offset are local times there.
+    need_orders : bool
+        False to work with reviews alone (classification): then no orders file is required, and reviews are not
+        checked against orders when none is given.
     """
     opts_map = load_mapping(preset, mapping)
     opts = ParseOptions(check_tz(tz), opts_map.dayfirst, opts_map.reviews_before_delivery)
     given = {"orders": orders, "reviews": reviews, "products": products, "chats": chats}
-    paths = resolve_paths(opts_map, data_dir, given)
+    paths = resolve_paths(opts_map, data_dir, given, ("orders", "reviews") if need_orders else ("reviews",))
     raws, reads, aside = {}, [], []
     if opts_map.adapter == "olist":
         raws, reads, aside = olist.assemble(paths)
@@ -194,14 +201,17 @@ def load_shop_data(
         frames[name], rejected = validate_table(TABLES[name], canonical, opts)
         aside.append(rejected)
     order_rows = _order_rows(raws.get("orders"), aside)
-    frames["reviews"], rejected = link_reviews(frames["reviews"], frames["orders"], order_rows, opts)
+    orders_given = "orders" in paths
+    frames["reviews"], rejected = link_reviews(
+        frames["reviews"], frames["orders"] if orders_given else None, order_rows, opts
+    )
     aside.append(rejected)
     nonempty = [a[SET_ASIDE_COLUMNS] for a in aside if len(a)]
     if nonempty:
         set_aside = pd.concat(nonempty, ignore_index=True)
     else:
         set_aside = pd.DataFrame({c: pd.Series(dtype="object") for c in SET_ASIDE_COLUMNS})
-    report = _report(reads, frames, set_aside, notes)
+    report = _report(reads, frames, set_aside, notes, need_orders)
     clean = {name: frame.drop(columns=[FILE_COLUMN, ROW_COLUMN], errors="ignore") for name, frame in frames.items()}
     return ShopData(clean["orders"], clean["reviews"], clean["products"], clean["chats"], set_aside, report, tz)
 
@@ -219,7 +229,7 @@ def _order_rows(raw_orders: pd.DataFrame | None, aside: list[pd.DataFrame]) -> p
     return merged[["order_id", "why"]]
 
 
-def _report(reads, frames, set_aside: pd.DataFrame, notes: dict[str, list[str]]) -> LoadReport:
+def _report(reads, frames, set_aside: pd.DataFrame, notes: dict[str, list[str]], need_orders: bool) -> LoadReport:
     files = []
     for name, raw in reads:
         file = str(raw.path)
@@ -244,7 +254,7 @@ def _report(reads, frames, set_aside: pd.DataFrame, notes: dict[str, list[str]])
             FileReport(name, file, raw.rows_read, raw.rows_read - n_aside, n_aside, reasons, notes.get(file, []))
         )
     problems = []
-    if frames["orders"].empty:
+    if need_orders and frames["orders"].empty:
         problems.append("no order row could be used; see the reasons above")
     return LoadReport(files, problems)
 
