@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN     = $(VENV)/bin
 AS_OF  ?= 2026-10-31
 
-.PHONY: setup run test lint samples model bench lab clean
+.PHONY: setup run test lint samples model bench lab clean-notebooks clean
 
 $(BIN)/shop-health: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -35,9 +35,14 @@ bench: setup  ## benchmarks; results in bench/results/
 	$(BIN)/python bench/bench_rates.py
 	$(BIN)/python bench/bench_causes.py
 	$(BIN)/python bench/bench_reports.py
+	$(BIN)/python bench/bench_explorer.py
 
 lab: setup  ## JupyterLab on notebooks/ with the project's environment
 	$(BIN)/jupyter lab notebooks/
+
+clean-notebooks: setup  ## strip outputs before committing notebooks
+	$(BIN)/jupyter nbconvert --clear-output --inplace --ClearMetadataPreprocessor.enabled=True \
+		--ClearMetadataPreprocessor.preserve_nb_metadata_mask=kernelspec notebooks/*.ipynb
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache reports/*/ *.egg-info

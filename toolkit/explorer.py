@@ -1,0 +1,765 @@
+"""Explore a shop's review health in JupyterLab: ipywidgets apps over the toolkit's rates, causes and charts.
+
+Three layers, so that every callback can be tested without a kernel:
+
+- :class:`Explorer` holds the loaded data and the classification (computed once), split per shop.
+  :meth:`Explorer.view_data` returns *the data behind the views* for a :class:`ViewState` as a dict of frames;
+  the rate frames are cached per (shop, as-of day, window, anchor), so a filter change only re-filters reviews.
+- :func:`save_label` writes a corrected cause to the labels file (never to the raw data);
+  :meth:`Explorer.relabel` saves it and re-classifies that review with the overrides applied.
+- The apps (:class:`OverviewApp`, :class:`CausesApp`, :class:`ProductsApp`, :class:`LabellingApp`) are small:
+  a widget's observer builds the state, calls :meth:`Explorer.view_data`, and replaces the charts (an
+  ``ipywidgets.Output`` per chart, re-drawn only when its inputs changed) and the table (an ``ipywidgets.HTML``
+  built from escaped text with the evidence marked by :func:`toolkit.report.highlighted`). Setting a widget's
+  ``value`` runs its observers synchronously, so tests drive the apps from plain Python.
+
+Examples
+--------
+>>> from datetime import date
+>>> state = ViewState("shop-quality", date(2026, 10, 31), window_days=60)
+>>> state.first_day, state.rate_key
+(datetime.date(2026, 9, 2), ('shop-quality', datetime.date(2026, 10, 31), 60, 'review'))
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+import altair as alt
+import ipywidgets as widgets
+import pandas as pd
+
+from toolkit import charts, rates
+from toolkit.causes import LABELS, apply_overrides, classify_reviews, load_overrides
+from toolkit.errors import ParameterError
+from toolkit.load import SAMPLES_DIR, ShopData, load_shop_data
+from toolkit.offline_html import esc
+from toolkit.report import highlighted, pct
+from toolkit.safe_csv import neutralise
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_LABELS = REPO_ROOT / "labels" / "labels.csv"
+"""Where corrected causes go by default (git-ignored; the raw data is never touched)."""
+LABEL_COLUMNS = ["review_id", "cause", "shop_id", "note"]
+ALL = "(all)"
+WINDOWS = (30, 60, 90)
+ANCHORS = ("review", "order")
+TREND_DAYS = 90
+TABLE_ROWS = 50
+PARTS = ("rates", "daily", "by_cause", "by_product", "chats", "products", "reviews")
+CLASSIFICATION_COLUMNS = [
+    "cause",
+    "area",
+    "responsibility",
+    "responsibility_reason",
+    "confidence",
+    "evidence",
+    "flags",
+    "source",
+]
+
+
+@dataclass(frozen=True)
+class ViewState:
+    """Everything a view depends on. ``None`` in a filter means all.
+
+    Parameters
+    ----------
+    shop_id : str
+    as_of : date
+        Last day of the window (inclusive) in the shop's time zone.
+    window_days : int
+        30, 60 or 90 calendar days.
+    anchor : {"review", "order"}
+        What places a negative in the window (see :class:`toolkit.rates.RateConfig`).
+    cause, product_id, language : str, optional
+        Filters of the review-level views (Pareto, heatmap, star distribution, table).
+    negative_only : bool
+        The table lists only 1-2 star reviews (default) or every review matching the filters.
+    """
+
+    shop_id: str
+    as_of: date
+    window_days: int = 30
+    anchor: str = "review"
+    cause: str | None = None
+    product_id: str | None = None
+    language: str | None = None
+    negative_only: bool = True
+
+    @property
+    def first_day(self) -> date:
+        return self.as_of - timedelta(days=self.window_days - 1)
+
+    @property
+    def rate_key(self) -> tuple[str, date, int, str]:
+        """What the rate frames depend on (the cache key)."""
+        return (self.shop_id, self.as_of, self.window_days, self.anchor)
+
+
+@functools.cache
+def _polars() -> Any:
+    """The polars module, or None where it is not installed."""
+    try:
+        import polars
+    except ImportError:
+        return None
+    return polars
+
+
+def _pandas(frame: Any) -> pd.DataFrame:
+    """A rates result as pandas, with Polars dates back as ``datetime.date`` values (as pandas inputs give them)."""
+    if isinstance(frame, pd.DataFrame):
+        return frame
+    pl = _polars()
+    out = frame.to_pandas()
+    for name, dtype in frame.schema.items():
+        if dtype == pl.Date:
+            out[name] = [None if pd.isna(v) else v.date() for v in out[name]]
+    return out
+
+
+# ---------------------------------------------------------------------------------------------- labels file
+
+
+def save_label(
+    review_id: str, cause: str, *, shop_id: str = "", note: str = "", path: str | Path = DEFAULT_LABELS
+) -> pd.DataFrame:
+    """Write one corrected cause to the labels file: update the row of that review (and shop), or append one.
+
+    The file is CSV ``review_id, cause, shop_id, note`` as :func:`toolkit.causes.load_overrides` reads it. It is
+    replaced atomically (readers see the old or the new file, never half of it), and a path inside
+    ``data/samples/`` is refused: raw data is immutable.
+
+    Returns
+    -------
+    DataFrame
+        The whole labels file as written.
+
+    Examples
+    --------
+    >>> import tempfile, os
+    >>> p = os.path.join(tempfile.mkdtemp(), "labels.csv")
+    >>> _ = save_label("r1", "poor_quality", shop_id="s", path=p)
+    >>> save_label("r1", "not_as_described", shop_id="s", note="photos differ", path=p).values.tolist()
+    [['r1', 'not_as_described', 's', 'photos differ']]
+    """
+    from toolkit.render import atomic_write
+
+    path = Path(path).resolve()
+    cause = str(cause).strip().lower()
+    if cause not in LABELS:
+        raise ParameterError(f"unknown cause {cause!r}; use one of: {', '.join(LABELS)}")
+    if path.is_relative_to(SAMPLES_DIR.resolve()):
+        raise ParameterError(f"labels go to their own file, not into the raw data folder {SAMPLES_DIR}")
+    if path.exists():
+        labels = pd.read_csv(path, dtype=str, keep_default_na=False)
+        for column in LABEL_COLUMNS:
+            if column not in labels.columns:
+                labels[column] = ""
+    else:
+        labels = pd.DataFrame(columns=LABEL_COLUMNS, dtype="str")
+    same = (labels["review_id"] == str(review_id)) & (labels["shop_id"] == str(shop_id))
+    row = pd.DataFrame([{"review_id": str(review_id), "cause": cause, "shop_id": str(shop_id), "note": str(note)}])
+    labels = pd.concat([labels.loc[~same, LABEL_COLUMNS], row], ignore_index=True)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    # only the free-text note can start a spreadsheet formula; ids are written as they are
+    written = labels.assign(note=neutralise(labels[["note"]])["note"])
+    atomic_write(path, written.to_csv(index=False))
+    return labels
+
+
+# ---------------------------------------------------------------------------------------------- the data
+
+
+class Explorer:
+    """The loaded data and its classification (computed once), and the frames behind every view.
+
+    Parameters
+    ----------
+    data : ShopData, optional
+        Default: :func:`toolkit.load_shop_data` (the bundled samples).
+    classified : DataFrame, optional
+        :func:`toolkit.causes.classify_reviews` output for ``data.reviews``; computed here when not given. The
+        labels file's overrides are applied either way.
+    labels_path : path
+        The labels file (read at start, written by :meth:`relabel`).
+    as_of : date, optional
+        Default as-of day: the last day with a delivery or a review in the shop's time zone.
+    target, strict : float
+        SNRR thresholds.
+    redact_pii : bool
+        Redact e-mail addresses, handles and long numbers in the review table.
+    """
+
+    def __init__(
+        self,
+        data: ShopData | None = None,
+        classified: pd.DataFrame | None = None,
+        *,
+        labels_path: str | Path = DEFAULT_LABELS,
+        as_of: date | None = None,
+        target: float = 0.01,
+        strict: float = 0.005,
+        redact_pii: bool = True,
+    ) -> None:
+        self.data = data if data is not None else load_shop_data()
+        self.tz = self.data.tz
+        self.labels_path = Path(labels_path)
+        self.target, self.strict, self.redact_pii = target, strict, redact_pii
+        self.as_of = as_of or self._last_day()
+        overrides = self.overrides()
+        if classified is None:
+            classified = classify_reviews(
+                self.data.reviews, self.data.orders, self.data.chats, overrides=overrides, as_of=self.as_of
+            )
+        else:
+            classified = apply_overrides(classified, overrides)
+        self._split(classified)
+        for shop in self.shops:
+            self._rate_inputs(shop)
+        # one cache per computation, keyed on exactly what it depends on, so that e.g. a new anchor does not
+        # recompute the product ratings and a filter change recomputes no rate at all
+        cached = functools.lru_cache(maxsize=64)
+        self._daily = cached(self._compute_daily)
+        self._contributions = cached(self._compute_contributions)
+        self._chats = cached(self._compute_chats)
+        self._product_ratings = cached(self._compute_product_ratings)
+
+    def clear_caches(self, classification_only: bool = False) -> None:
+        """Forget computed frames (only those that depend on the classification, if asked)."""
+        caches = [self._daily, self._contributions]
+        if not classification_only:
+            caches += [self._chats, self._product_ratings]
+        for cache in caches:
+            cache.cache_clear()
+
+    # -- set-up
+
+    def _last_day(self) -> date:
+        stamps = [self.data.reviews["created_at"].max(), self.data.orders["delivered_at"].max()]
+        stamps = [s for s in stamps if pd.notna(s)]
+        return max(stamps).tz_convert(self.tz).date() if stamps else date.today()
+
+    def overrides(self) -> pd.DataFrame | None:
+        """The labels file's corrections, or None when there is no labels file yet."""
+        return load_overrides(self.labels_path) if self.labels_path.exists() else None
+
+    def _split(self, classified: pd.DataFrame) -> None:
+        """One set of frames per shop, reviews joined to their classification with their local day."""
+        reviews = self.data.reviews.drop(columns=["language"], errors="ignore")
+        extra = classified[["shop_id", "review_id", "language", *CLASSIFICATION_COLUMNS]]
+        reviews = reviews.merge(extra, on=["shop_id", "review_id"], how="left")
+        reviews["day"] = reviews["created_at"].dt.tz_convert(self.tz).dt.date
+        self._shops: dict[str, dict[str, pd.DataFrame]] = {}
+        self._choices: dict[str, dict[str, list[str]]] = {}
+        self._inputs: dict[str, tuple[Any, Any, Any]] = {}
+        groups = {
+            "orders": self.data.orders,
+            "reviews": reviews,
+            "products": self.data.products,
+            "chats": self.data.chats,
+        }
+        shop_ids = sorted(set(self.data.orders["shop_id"]) | set(self.data.reviews["shop_id"]))
+        for name, frame in groups.items():
+            parts = dict(tuple(frame.groupby("shop_id", sort=False))) if not frame.empty else {}
+            for shop in shop_ids:
+                part = parts.get(shop, frame.iloc[:0])
+                self._shops.setdefault(shop, {})[name] = part.reset_index(drop=True)
+
+    @property
+    def shops(self) -> list[str]:
+        return list(self._shops)
+
+    @property
+    def classified(self) -> pd.DataFrame:
+        """The classification of every review (with the labels file's corrections)."""
+        frames = [
+            f["reviews"][["shop_id", "review_id", "language", *CLASSIFICATION_COLUMNS]] for f in self._shops.values()
+        ]
+        return pd.concat(frames, ignore_index=True)
+
+    def shop_frames(self, shop_id: str) -> dict[str, pd.DataFrame]:
+        """``orders, reviews (with classification and day), products, chats`` of one shop."""
+        if shop_id not in self._shops:
+            raise ParameterError(f"unknown shop {shop_id!r}; the data has: {', '.join(self.shops)}")
+        return self._shops[shop_id]
+
+    def choices(self, shop_id: str) -> dict[str, list[str]]:
+        """The values the filters offer for a shop: ``cause``, ``product_id`` and ``language`` seen in its reviews."""
+        if shop_id not in self._choices:
+            self._choices[shop_id] = self._compute_choices(shop_id)
+        return self._choices[shop_id]
+
+    def _compute_choices(self, shop_id: str) -> dict[str, list[str]]:
+        frames = self.shop_frames(shop_id)
+        reviews = frames["reviews"]
+        products = set(reviews["product_id"]) | set(frames["orders"]["product_id"])
+        return {
+            "cause": sorted(reviews["cause"].dropna().unique()),
+            "product_id": sorted(products),
+            "language": sorted(reviews["language"].dropna().unique()),
+        }
+
+    def config(self, state: ViewState) -> rates.RateConfig:
+        return rates.RateConfig(
+            as_of=state.as_of,
+            window_days=state.window_days,
+            tz=self.tz,
+            anchor=state.anchor,
+            target=self.target,
+            strict=self.strict,
+        )
+
+    # -- computations (cached)
+
+    def _rate_inputs(self, shop_id: str) -> tuple[Any, Any, Any]:
+        """A shop's orders, reviews and attribution for :mod:`toolkit.rates`, only the columns it reads, on Polars
+        when it is installed (the same narwhals code, 2-3x faster than on pandas; measured in bench/), else pandas."""
+        if shop_id not in self._inputs:
+            frames = self.shop_frames(shop_id)
+            orders = frames["orders"][["order_id", "shop_id", "product_id", "order_status", "delivered_at"]]
+            columns = ["review_id", "order_id", "shop_id", "product_id", "rating", "created_at"]
+            if "initial_rating" in frames["reviews"].columns:
+                columns.append("initial_rating")
+            reviews = frames["reviews"][columns]
+            attribution = frames["reviews"][["shop_id", "review_id", "cause", "responsibility"]]
+            inputs = (orders, reviews, attribution)
+            if _polars() is not None:
+                inputs = tuple(_polars().from_pandas(frame) for frame in inputs)
+            self._inputs[shop_id] = inputs
+        return self._inputs[shop_id]
+
+    def _compute_daily(self, shop_id: str, as_of: date, window_days: int, anchor: str) -> pd.DataFrame:
+        orders, reviews, attribution = self._rate_inputs(shop_id)
+        config = self.config(ViewState(shop_id, as_of, window_days, anchor))
+        since = as_of - timedelta(days=TREND_DAYS - 1)
+        return _pandas(rates.daily_rates(orders, reviews, config, since, attribution, shops=[shop_id]))
+
+    def _compute_contributions(self, shop_id: str, as_of: date, window_days: int, anchor: str, by: str) -> pd.DataFrame:
+        orders, reviews, attribution = self._rate_inputs(shop_id)
+        config = self.config(ViewState(shop_id, as_of, window_days, anchor))
+        return _pandas(rates.contributions(orders, reviews, config, attribution, by=by))
+
+    def _compute_chats(self, shop_id: str, as_of: date, window_days: int) -> pd.DataFrame:
+        chats = self.shop_frames(shop_id)["chats"]
+        if chats.empty:
+            return pd.DataFrame()
+        return rates.chat_responsiveness(chats, self.config(ViewState(shop_id, as_of, window_days)))
+
+    def _compute_product_ratings(self, shop_id: str, as_of: date) -> pd.DataFrame:
+        frames = self.shop_frames(shop_id)
+        products = frames["products"] if not frames["products"].empty else None
+        _, reviews, _ = self._rate_inputs(shop_id)
+        ratings = _pandas(rates.product_ratings(reviews, self.config(ViewState(shop_id, as_of))))
+        if products is not None:
+            ratings = ratings.merge(products[["product_id", "title"]], on="product_id", how="left")
+        return ratings
+
+    def view_data(self, state: ViewState, parts: tuple[str, ...] = PARTS) -> dict[str, pd.DataFrame]:
+        """The frames behind the views for ``state`` (only ``parts``, default all).
+
+        Returns
+        -------
+        dict of DataFrame
+            ``rates`` (one row of :data:`toolkit.rates.RATE_COLUMNS` as of the day), ``daily`` (the trailing rates of
+            the last 90 days), ``by_cause`` and ``by_product`` (contributions), ``chats`` (chat responsiveness per
+            day of the window), ``products`` (product ratings, narrowed to the product filter), ``reviews`` (the
+            window's reviews matching the filters, with their classification), ``negatives`` (those with 1-2 stars)
+            and ``table`` (what the drill-down table lists, newest first). The rate frames do not depend on the
+            filters.
+
+        Examples
+        --------
+        >>> ex = Explorer(labels_path="no-labels-here.csv")          # the bundled samples
+        >>> state = ViewState("shop-quality", ex.as_of)
+        >>> out = ex.view_data(state, parts=("rates", "reviews"))
+        >>> sorted(out), int(out["rates"]["delivered_orders"].iloc[0]) > 0
+        (['negatives', 'rates', 'reviews', 'table'], True)
+        >>> filtered = ex.view_data(ViewState("shop-quality", ex.as_of, cause="poor_quality"), parts=("reviews",))
+        >>> set(filtered["negatives"]["cause"]) <= {"poor_quality"}
+        True
+        """
+        unknown = set(parts) - set(PARTS)
+        if unknown:
+            raise ParameterError(f"unknown view parts {sorted(unknown)}; use some of: {', '.join(PARTS)}")
+        shop, as_of, window, anchor = state.rate_key
+        frames = self.shop_frames(shop)
+        out: dict[str, pd.DataFrame] = {}
+        if "daily" in parts or "rates" in parts:
+            daily = self._daily(shop, as_of, window, anchor)
+            # the trailing rate on the as-of day is the shop's rate as of that day (shop_rates gives the same row)
+            out["rates"] = daily[daily["as_of"] == as_of].reset_index(drop=True)
+            if "daily" in parts:
+                out["daily"] = daily
+        for by in ("cause", "product"):
+            if f"by_{by}" in parts:
+                out[f"by_{by}"] = self._contributions(shop, as_of, window, anchor, by)
+        if "chats" in parts:
+            out["chats"] = self._chats(shop, as_of, window)
+        if "products" in parts:
+            ratings = self._product_ratings(shop, as_of)
+            if state.product_id is not None:
+                ratings = ratings[ratings["product_id"] == state.product_id].reset_index(drop=True)
+            out["products"] = ratings
+        if "reviews" in parts:
+            reviews = frames["reviews"]
+            keep = (reviews["day"] >= state.first_day) & (reviews["day"] <= as_of)
+            for column in ("cause", "product_id", "language"):
+                value = getattr(state, column)
+                if value is not None:
+                    keep &= reviews[column] == value
+            matching = reviews[keep]
+            negatives = matching[matching["rating"] <= 2]
+            table = negatives if state.negative_only else matching
+            out.update(
+                reviews=matching.reset_index(drop=True),
+                negatives=negatives.reset_index(drop=True),
+                table=table.sort_values(["created_at", "review_id"], ascending=False).reset_index(drop=True),
+            )
+        return out
+
+    # -- labelling
+
+    def relabel(self, review_id: str, shop_id: str, cause: str, note: str = "") -> pd.Series:
+        """Save a corrected cause to the labels file and re-classify that review with it; returns its new row."""
+        frames = self.shop_frames(shop_id)
+        reviews = frames["reviews"]
+        hit = reviews.index[reviews["review_id"] == str(review_id)]
+        if hit.empty:
+            raise ParameterError(f"shop {shop_id!r} has no review {review_id!r}")
+        save_label(review_id, cause, shop_id=shop_id, note=note, path=self.labels_path)
+        raw = self.data.reviews
+        one = raw[(raw["shop_id"] == shop_id) & (raw["review_id"] == str(review_id))].reset_index(drop=True)
+        fresh = classify_reviews(one, frames["orders"], frames["chats"], overrides=self.overrides(), as_of=self.as_of)
+        for column in ["language", *CLASSIFICATION_COLUMNS]:
+            reviews.loc[hit, column] = fresh[column].iloc[0]
+        self.clear_caches(classification_only=True)
+        self._choices.pop(shop_id, None)
+        self._inputs.pop(shop_id, None)
+        return reviews.loc[hit[0]]
+
+
+# ---------------------------------------------------------------------------------------------- HTML pieces
+
+
+def headline_html(row: pd.DataFrame, state: ViewState) -> str:
+    """The headline figures: SNRR with its interval and status, orders, negatives, product and service NRR."""
+    head = (
+        f"<b>{esc(state.shop_id)}</b>, {state.window_days} days to {state.as_of:%Y-%m-%d} ({esc(state.anchor)} anchor)"
+    )
+    if row.empty:
+        return f'<div class="srh-headline"><p>{head}: no data.</p></div>'
+    r = row.iloc[0]
+    snrr = f"SNRR <b class='srh-snrr'>{pct(r['snrr'])}</b> (95% {pct(r['snrr_low'])} to {pct(r['snrr_high'])})"
+    counts = (
+        f"{int(r['seller_negative_reviews'])} seller-related negatives / {int(r['delivered_orders'])} delivered orders"
+    )
+    others = f"product NRR {pct(r['product_nrr'])}, service NRR {pct(r['service_nrr'])}"
+    small = " <i>small sample</i>" if bool(r["small_sample"]) else ""
+    return (
+        f'<div class="srh-headline"><p>{head}</p><p>{snrr}: <b>{esc(r["status"])}</b>{small}</p>'
+        f"<p>{esc(counts)}; {esc(others)}</p></div>"
+    )
+
+
+def review_table_html(table: pd.DataFrame, redact_pii: bool = True, limit: int = TABLE_ROWS) -> str:
+    """The drill-down table: review text escaped (never interpreted as HTML) with the evidence spans marked."""
+    if table.empty:
+        return '<p class="srh-table-empty">No reviews match this selection.</p>'
+    shown = table.head(limit)
+    rows = []
+    for r in shown.itertuples(index=False):
+        text = highlighted(r.review_text, r.evidence, redact_pii)
+        reason = "" if pd.isna(r.responsibility_reason) else r.responsibility_reason
+        rows.append(
+            f"<tr><td>{esc(r.review_id)}</td><td>{esc(r.day)}</td><td>{int(r.rating)}★</td>"
+            f"<td>{esc(r.product_id)}</td><td>{esc(r.language)}</td><td>{esc(r.cause)}</td>"
+            f"<td>{esc(r.responsibility)}<br><small>{esc(reason)}</small></td>"
+            f"<td style='white-space:pre-wrap;max-width:32rem'>{text}</td></tr>"
+        )
+    more = f"<p>Showing {len(shown)} of {len(table)} reviews.</p>" if len(table) > limit else ""
+    head = "".join(
+        f"<th>{h}</th>" for h in ("review", "day", "stars", "product", "lang", "cause", "responsibility", "text")
+    )
+    style = "<style>.srh-table mark{background:#fde68a}.srh-table td{vertical-align:top;padding:2px 6px}</style>"
+    return f"{style}<table class='srh-table'><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>{more}"
+
+
+# ---------------------------------------------------------------------------------------------- apps
+
+
+def show(out: widgets.Output, obj: Any) -> None:
+    """Replace what ``out`` shows by ``obj``: the effect of ``clear_output(wait=True)`` + ``display(obj)`` in one
+    step, which also works without a kernel. Altair charts go through Altair's active (default) renderer."""
+    if hasattr(obj, "_repr_mimebundle_"):
+        bundle = obj._repr_mimebundle_()
+        data, metadata = bundle if isinstance(bundle, tuple) else (bundle, {})
+    elif hasattr(obj, "_repr_html_"):
+        data, metadata = {"text/html": obj._repr_html_(), "text/plain": repr(obj)}, {}
+    else:
+        data, metadata = {"text/plain": str(obj)}, {}
+    out.outputs = ({"output_type": "display_data", "data": data, "metadata": metadata or {}},)
+
+
+class _App:
+    """Controls, a state built from them, and views re-drawn when their inputs change."""
+
+    filters: tuple[str, ...] = ()
+    parts: tuple[str, ...] = PARTS
+    title = ""
+
+    def __init__(self, explorer: Explorer | None = None, shop_id: str | None = None, as_of: date | None = None):
+        self.explorer = explorer if explorer is not None else Explorer()
+        ex = self.explorer
+        self.shop = widgets.Dropdown(options=ex.shops, value=shop_id or ex.shops[0], description="shop")
+        self.as_of = widgets.DatePicker(value=as_of or ex.as_of, description="as of")
+        self.window = widgets.ToggleButtons(options=list(WINDOWS), value=30, description="window (days)")
+        self.anchor = widgets.ToggleButtons(options=list(ANCHORS), value="review", description="anchor")
+        self.cause = widgets.Dropdown(description="cause")
+        self.product = widgets.Dropdown(description="product")
+        self.language = widgets.Dropdown(description="language")
+        self.negative_only = widgets.Checkbox(value=True, description="1-2 stars only")
+        self.message = widgets.HTML()
+        self.outputs: dict[str, widgets.Output] = {}
+        self.charts: dict[str, alt.TopLevelMixin] = {}
+        self._drawn: dict[str, object] = {}
+        self._holding = False
+        self.data: dict[str, pd.DataFrame] = {}
+        self._set_choices()
+        self.shop.observe(self._on_shop, names="value")
+        for control in self.controls()[1:]:
+            control.observe(self._on_change, names="value")
+        self.widget = widgets.VBox([widgets.HTML(f"<h3>{esc(self.title)}</h3>"), self._control_box(), *self.body()])
+        self.refresh()
+
+    # the controls this app shows (the shop picker first)
+    def controls(self) -> list[widgets.Widget]:
+        picked = {"cause": self.cause, "product": self.product, "language": self.language}
+        extra = [picked[f] for f in self.filters if f in picked]
+        if "negative_only" in self.filters:
+            extra.append(self.negative_only)
+        return [self.shop, self.as_of, self.window, self.anchor, *extra]
+
+    def _control_box(self) -> widgets.Widget:
+        controls = self.controls()
+        return widgets.VBox([widgets.HBox(controls[:2]), widgets.HBox(controls[2:4]), widgets.HBox(controls[4:])])
+
+    def body(self) -> list[widgets.Widget]:
+        raise NotImplementedError
+
+    def _output(self, name: str) -> widgets.Output:
+        self.outputs[name] = out = widgets.Output()
+        out.add_class(f"srh-{name}")
+        return out
+
+    def _set_choices(self) -> None:
+        choices = self.explorer.choices(self.shop.value)
+        for control, key in ((self.cause, "cause"), (self.product, "product_id"), (self.language, "language")):
+            control.options = [ALL, *choices[key]]
+            control.value = ALL
+
+    def _on_shop(self, change: dict) -> None:
+        self._holding = True
+        try:
+            self._set_choices()
+        finally:
+            self._holding = False
+        self.refresh()
+
+    def _on_change(self, change: dict) -> None:
+        if not self._holding:
+            self.refresh()
+
+    @property
+    def state(self) -> ViewState:
+        def pick(control: widgets.Dropdown) -> str | None:
+            return None if control.value in (None, ALL) else control.value
+
+        return ViewState(
+            shop_id=self.shop.value,
+            as_of=self.as_of.value or self.explorer.as_of,
+            window_days=int(self.window.value),
+            anchor=self.anchor.value,
+            cause=pick(self.cause),
+            product_id=pick(self.product),
+            language=pick(self.language),
+            negative_only=bool(self.negative_only.value),
+        )
+
+    def refresh(self) -> None:
+        """Recompute the data behind the views and re-draw those whose inputs changed."""
+        state = self.state
+        try:
+            self.data = self.explorer.view_data(state, self.parts)
+        except ParameterError as err:
+            self.message.value = f"<p style='color:#b42318'>{esc(err)}</p>"
+            return
+        self.message.value = ""
+        self.render(state)
+
+    def _chart(self, name: str, key: object, build) -> None:
+        """Draw ``build()`` into the output ``name`` unless it already shows the chart for ``key``."""
+        if self._drawn.get(name) == key:
+            return
+        self.charts[name] = chart = build()
+        show(self.outputs[name], chart)
+        self._drawn[name] = key
+
+    def render(self, state: ViewState) -> None:
+        raise NotImplementedError
+
+    def _ipython_display_(self) -> None:
+        from IPython.display import display
+
+        display(self.widget)
+
+
+def _filters_key(state: ViewState) -> tuple:
+    return (*state.rate_key, state.cause, state.product_id, state.language)
+
+
+class OverviewApp(_App):
+    """Shop overview: headline figures, the SNRR trend, contributions by cause, chat responsiveness."""
+
+    title = "Shop overview"
+    parts = ("rates", "daily", "by_cause", "chats")
+
+    def body(self) -> list[widgets.Widget]:
+        self.headline = widgets.HTML()
+        self.headline.add_class("srh-headline-box")
+        return [self.message, self.headline, self._output("trend"), self._output("by_cause"), self._output("chats")]
+
+    def render(self, state: ViewState) -> None:
+        d, ex = self.data, self.explorer
+        self.headline.value = headline_html(d["rates"], state)
+        key = state.rate_key
+        self._chart("trend", key, lambda: charts.snrr_trend(d["daily"], ex.target, ex.strict))
+        self._chart("by_cause", key, lambda: charts.contributions_chart(d["by_cause"], "cause"))
+        self._chart("chats", key, lambda: charts.chat_trend(d["chats"]))
+
+
+class CausesApp(_App):
+    """Negative-review causes: Pareto, product x cause heatmap and the drill-down table with evidence marked."""
+
+    title = "Negative-review causes"
+    filters = ("cause", "product", "language")
+    parts = ("reviews",)
+
+    def body(self) -> list[widgets.Widget]:
+        self.table = widgets.HTML()
+        self.table.add_class("srh-table-box")
+        return [self.message, self._output("pareto"), self._output("heatmap"), self.table]
+
+    def render(self, state: ViewState) -> None:
+        d, key = self.data, _filters_key(state)
+        products = self.explorer.shop_frames(state.shop_id)["products"]
+        self._chart("pareto", key, lambda: charts.cause_pareto(d["negatives"]))
+        self._chart("heatmap", key, lambda: charts.product_cause_heatmap(d["negatives"], products))
+        self.table.value = review_table_html(d["table"], self.explorer.redact_pii)
+
+
+class ProductsApp(_App):
+    """Product ratings: products to fix first, contributions by product, the star distribution."""
+
+    title = "Product ratings"
+    filters = ("product",)
+    parts = ("products", "by_product", "reviews")
+
+    def body(self) -> list[widgets.Widget]:
+        return [self.message, self._output("ratings"), self._output("by_product"), self._output("stars")]
+
+    def render(self, state: ViewState) -> None:
+        d = self.data
+        self._chart(
+            "ratings",
+            (state.shop_id, state.as_of, state.product_id),
+            lambda: charts.product_ratings_chart(d["products"]),
+        )
+        by_product = d["by_product"]
+        if state.product_id is not None:
+            by_product = by_product[by_product["product_id"] == state.product_id]
+        self._chart("by_product", _filters_key(state), lambda: charts.contributions_chart(by_product, "product_id"))
+        self._chart("stars", _filters_key(state), lambda: charts.star_distribution(d["reviews"]))
+
+
+class LabellingApp(_App):
+    """Correct a review's cause: pick a review of the selection, choose the cause, save to the labels file."""
+
+    title = "Review labelling"
+    filters = ("cause", "product", "language", "negative_only")
+    parts = ("reviews",)
+
+    def body(self) -> list[widgets.Widget]:
+        self.review = widgets.Dropdown(description="review", layout=widgets.Layout(width="36rem"))
+        self.new_cause = widgets.Dropdown(options=list(LABELS), description="cause")
+        self.note = widgets.Text(description="note", placeholder="why (optional)")
+        self.save = widgets.Button(description="Save label", button_style="primary", icon="check")
+        self.preview = widgets.HTML()
+        self.status = widgets.HTML()
+        self.table = widgets.HTML()
+        self.review.observe(self._on_review, names="value")
+        self.save.on_click(self._on_save)
+        form = widgets.VBox(
+            [self.review, self.preview, widgets.HBox([self.new_cause, self.note, self.save]), self.status]
+        )
+        return [self.message, form, self.table]
+
+    def render(self, state: ViewState) -> None:
+        table = self.data["table"]
+        shown = table.head(TABLE_ROWS)
+        options = [
+            (f"{r.review_id} · {int(r.rating)}★ · {r.cause}", r.review_id)
+            for r in shown[["review_id", "rating", "cause"]].itertuples(index=False)
+        ]
+        current = self.review.value
+        self.review.options = options
+        ids = [v for _, v in options]
+        self.review.value = current if current in ids else (ids[0] if ids else None)
+        self._on_review({})
+        self.table.value = review_table_html(table, self.explorer.redact_pii)
+
+    def _selected(self) -> pd.Series | None:
+        table = self.data.get("table")
+        if self.review.value is None or table is None:
+            return None
+        hit = table[table["review_id"] == self.review.value]
+        return None if hit.empty else hit.iloc[0]
+
+    def _on_review(self, change: dict) -> None:
+        row = self._selected()
+        if row is None:
+            self.preview.value = "<p>No review selected.</p>"
+            return
+        self.preview.value = (
+            f"<p><b>{esc(row['cause'])}</b> ({esc(row['responsibility'])}): "
+            f"{highlighted(row['review_text'], row['evidence'], self.explorer.redact_pii)}</p>"
+        )
+        if row["cause"] in LABELS:
+            self.new_cause.value = row["cause"]
+
+    def _on_save(self, button: widgets.Button | None = None) -> None:
+        row = self._selected()
+        if row is None:
+            self.status.value = "<p>Pick a review first.</p>"
+            return
+        new = self.explorer.relabel(row["review_id"], self.shop.value, self.new_cause.value, self.note.value)
+        self.status.value = (
+            f"<p>Saved: {esc(row['review_id'])} is now <b>{esc(new['cause'])}</b> "
+            f"(written to {esc(self.explorer.labels_path)}).</p>"
+        )
+        self.note.value = ""
+        self._drawn.clear()
+        self.refresh()
+
+
+def explore(app: str = "overview", explorer: Explorer | None = None, **kwargs: Any) -> _App:
+    """Build one of the apps: ``overview``, ``causes``, ``products`` or ``labelling``."""
+    kinds = {"overview": OverviewApp, "causes": CausesApp, "products": ProductsApp, "labelling": LabellingApp}
+    if app not in kinds:
+        raise ParameterError(f"unknown app {app!r}; use one of: {', '.join(kinds)}")
+    return kinds[app](explorer, **kwargs)
