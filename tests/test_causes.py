@@ -444,3 +444,109 @@ def test_robust_to_caps_accents_emoji_and_stretched_letters(text, lang, cause):
 @pytest.mark.parametrize("text", ["Das Produkt ist nicht wie beschrieben", "写真と違う", "المنتج مختلف عن الصورة"])
 def test_not_as_described_in_other_languages_is_unscored(text):
     assert cause_of(text) == UNSCORED
+
+
+# --- praise traps: affirmed attributes, negated defects, fears that came to nothing, fast delivery, star rating -----
+PRAISE_TRAPS = [
+    # affirmations that a listing attribute matched
+    ("fits according to the size chart, same as the photo", "en"),
+    ("genuine product, exactly as described", "en"),
+    ("ukuran pas sesuai size chart, warna sama kyk di foto", "id"),
+    ("barangnya original kak, sesuai deskripsi", "id"),
+    ("saiz ngam ikut size chart, warna sama dgn gambar", "ms"),
+    ("tamanho certinho conforme a tabela", "pt"),
+    ("produto original, igual à foto", "pt"),
+    ("talla exacta según la tabla", "es"),
+    ("es original, igual que en la foto", "es"),
+    ("áo giống hình, đúng mô tả, hàng chính hãng", "vi"),
+    ("ของตรงปก ตรงตามรูป", "th"),
+    # "turned out fine": the feared defect is not a fact
+    ("thought it was fake but it's genuine", "en"),
+    ("awalnya ragu takut KW ternyata ori, ada hologram nya", "id"),
+    ("ingat tiruan rupanya original, ada hologram", "ms"),
+    ("achei que era falso mas é original", "pt"),
+    ("pensé que era falso pero es original", "es"),
+    ("tưởng hàng fake ai ngờ chính hãng", "vi"),
+    ("ไม่ใช่ของปลอมนะ เช็คบาร์โค้ดแล้วแท้", "th"),
+    ("นึกว่าของปลอม แต่ของแท้", "th"),
+    # negated defects, also in lists
+    ("didnt break even after i dropped it twice lol", "en"),
+    ("no leaks no scratches nothing, box was intact 10/10", "en"),
+    ("no leaks, scratches or dents", "en"),
+    ("ga rusak sama sekali, ga bocor juga", "id"),
+    ("barang x rosak x pecah, packing kemas", "ms"),
+    ("não quebrou, sem defeitos nem arranhões", "pt"),
+    ("la tela no se transparenta, buena calidad", "es"),
+    ("sin rayones ni defectos, llegó intacto", "es"),
+    ("hàng không bị trầy xước gì, đóng gói cẩn thận", "vi"),
+    ("ของไม่แตก ไม่บุบ", "th"),
+    # fast delivery
+    ("arrived in less than 2 days, great", "en"),
+    ("pengiriman cepet, ga nyampe 2 hari udh sampe", "id"),
+    ("chegou em menos de 3 dias", "pt"),
+    ("llegó en menos de 2 días", "es"),
+    ("giao hàng chưa tới 2 ngày đã nhận", "vi"),
+    ("ส่งเร็ว ไม่ถึง 2 วันได้ของ", "th"),
+]
+
+
+@pytest.mark.parametrize(("text", "lang"), PRAISE_TRAPS)
+def test_praise_traps_at_five_stars_are_not_complaints(text, lang):
+    out = classify([text], rating=5).iloc[0]
+    assert (out["language"], out["cause"]) == (lang, POSITIVE)
+    assert "rating_text_mismatch" not in out["flags"]
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("ukuran pas sesuai size chart, warna sama kyk di foto", "id"),
+        ("tamanho certinho conforme a tabela", "pt"),
+        ("didnt break even after i dropped it twice lol", "en"),
+        ("pengiriman cepet, ga nyampe 2 hari udh sampe", "id"),
+        ("talla exacta según la tabla", "es"),
+        ("no leaks, scratches or dents", "en"),
+    ],
+)
+def test_praise_traps_are_praise_without_a_rating(text, lang):
+    assert classify([text]).iloc[0]["cause"] == POSITIVE
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "cause"),
+    [
+        ("5 stars but it arrived broken", "en", "damaged_item_or_package"),
+        ("warnanya beda sama yang di foto", "id", "not_as_described"),
+        ("tidak sesuai size chart, kekecilan", "id", "not_as_described"),
+        ("chegou quebrado, mas o vendedor é ótimo", "pt", "damaged_item_or_package"),
+        ("llegó roto", "es", "damaged_item_or_package"),
+        ("hàng bị vỡ", "vi", "damaged_item_or_package"),
+        ("ของแตก", "th", "damaged_item_or_package"),
+        ("barang palsu, bukan ori", "id", "product_compliance"),
+        ("udah 2 minggu belum sampai juga kak", "id", "late_or_wrong_delivery"),
+    ],
+)
+def test_real_complaints_at_five_stars_keep_the_mismatch_flag(text, lang, cause):
+    out = classify([text], rating=5).iloc[0]
+    assert (out["language"], out["cause"]) == (lang, cause)
+    assert "rating_text_mismatch" in out["flags"]
+
+
+def test_low_rating_with_only_praise_is_flagged():
+    out = classify(["sesuai gambar, mantap"], rating=1).iloc[0]
+    assert out["cause"] == POSITIVE and "rating_text_mismatch" in out["flags"]
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [("sesuai size chart", "id"), ("conforme a tabela", "pt"), ("según la tabla", "es"), ("ตรงตามรูป", "th")],
+)
+def test_affirmed_attribute_is_praise_not_a_cue(text, lang):
+    cues = find_cues(text, lang)
+    assert cues and all(c.cause != "not_as_described" for c in cues)
+
+
+def test_negation_runs_through_a_list_but_not_past_a_sentence():
+    assert all(c.negated for c in find_cues("no leaks, scratches or dents", "en") if c.tag != "praise")
+    cues = find_cues("no leaks. scratches everywhere", "en")
+    assert any(c.text == "scratches" and not c.negated for c in cues)

@@ -24,7 +24,9 @@ from toolkit.report import pct, redact
 from .browser import open_page
 
 AS_OF = date(2026, 10, 31)
-FETCHING = re.compile(r"""(?:src|href|action|poster|data)\s*=\s*["']?\s*(https?:|//)|url\(\s*["']?(https?:|//)|@import""", re.I)
+FETCHING = re.compile(
+    r"""(?:src|href|action|poster|data)\s*=\s*["']?\s*(https?:|//)|url\(\s*["']?(https?:|//)|@import""", re.I
+)
 
 
 @pytest.fixture(scope="module")
@@ -78,7 +80,8 @@ def test_figures_in_the_html_equal_the_rates_module(rendered):
         html = rendered.rendered[row.shop_id].read_text()
         shown = re.search(r'<strong class="snrr">([^<]+)</strong>', html).group(1)
         assert shown == pct(row.snrr), row.shop_id
-        assert f"{int(row.seller_negative_reviews)} seller-related negatives / {int(row.delivered_orders)} delivered" in html
+        counts = f"{int(row.seller_negative_reviews)} seller-related negatives / {int(row.delivered_orders)} delivered"
+        assert counts in html
 
 
 def test_index_ranks_shops_by_risk(rendered):

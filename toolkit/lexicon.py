@@ -103,7 +103,8 @@ id: kw | palsu | tiruan | bukan ori | ga ori | gak ori | tdk ori | tidak ori | b
   | ga ada bpom | gak ada bpom | tdk ada bpom | tidak ada bpom | bpom | izin edar | label halal | halal | sni
   | tulisan mandarin | bahasa mandarin | ga ada komposisi | tgl exp nya ga ada | ga ada tgl exp | ilegal
 ms: tiruan | palsu | bukan original | bukan ori | replika | x original | x ori | no notifikasi | kkm | logo halal
-  | halal jakim | jakim | x de tarikh luput | tiada tarikh luput | x de label | hologram | no siri | sirim
+  | halal jakim | jakim | x de tarikh luput | tiada tarikh luput | x de label | x de hologram | tiada hologram
+  | takde hologram | no siri | sirim
 pt: falsificado | falsificada | falso | falsa | replica | pirata | paraguaio | paraguaia | nao e original
   | nao original | sem selo | inmetro | anvisa | sem registro | rotulo em chines | em chines | sem rotulo
   | nenhuma informacao em portugues | propaganda proibida | proibida | proibido | ilegal | sem nota
@@ -167,6 +168,7 @@ en: low-quality | cheaply | poorly made | badly made | terrible quality | awful 
   | wont work | does not work | did not work | doesnt turn on | does not turn on | very slow | laggy | keeps freezing
   | not good quality | not great quality | quality not good | quality is not good | not well made | stitching came off
   | bad stitching | seams ripped | doesnt hold | does not hold | lasted a week | lasted two days
+  | break | crack | cracks | leak | scratch | scratches | scratchs | rips | stains | tear | defects | flaws | flaw
 id: kualitas rendah | kualitasnya rendah | kualitas kurang | kualitasnya kurang | kualitas ga bagus
   | kualitasnya ga bagus | kualitas tidak bagus | jahitan jelek | jahitannya jelek | jahitan berantakan
   | jahitannya berantakan | jahitan lepas | ga bisa dipakai | tidak bisa dipakai | gak bisa dipake | tdk bisa dipakai
@@ -191,15 +193,18 @@ pt: qualidade baixa | pouca qualidade | baixissima qualidade | qualidade muito r
   | desbotou | desbota | soltando | descolando | rasgando | esfarelou | porcaria | vagabundo | vagabunda
   | plastico fraco | som pessimo | fraquinho | fraquinha | durou pouco | nao durou | nao aguenta | n aguenta
   | nao segura | nao fecha | nao encaixa | mal costurado | costura ruim | muito fino | muito fina | qualidade nao e boa
+  | defeitos | arranhao | arranhoes | riscos | vazamento | vazamentos | trincas | rachaduras | manchas
 es: calidad mala | calidad pesima | muy mala calidad | no aguanta | no dura nada | se rompe | se descosio | se despega
   | no funciona bien | dejo de andar | no anda | bateria no dura | bateria dura poco | mal hecho | mal hecha
   | mal terminado | malas terminaciones | terminaciones malas | fallado | fallada | vino fallado | vino con falla
   | vino defectuoso | porqueria | berreta | se desarmo | se rompio al | se quebro | muy finito | muy delgada
   | la bateria no aguanta | tela mala | costuras malas | se desinflo | se destino | destine
+  | defectos | rayones | fugas | manchas | rasgunos | se rompe | se rompio
 vi: chat luong qua te | chat luong khong tot | chat luong ko tot | dung 1 lan | dung vai lan | dung duoc vai ngay
   | nhanh hu | de hu | hang loi | khong xai duoc | ko xai dc | ko xai duoc | ko dung duoc | khong dung duoc
   | duong may xau | may au | chi thua | vai xau | vai kem | chat vai kem | pin nhanh het | sac khong vao | ko sac duoc
   | mau phai | phai mau | ra mau | lag | bi dung
+  | tray | xuoc | bi tray | bi xuoc
 """,
     "not_as_described": """
 en: runs small | runs big | runs large | too small | too big | size chart | size chart is wrong | sizing is off
@@ -356,7 +361,7 @@ vi: shipper | shiper | don vi van chuyen | van chuyen | bao da giao | ghi da gia
 en: arrived broken | came broken | arrived damaged | came damaged | damaged | arrived cracked | came cracked | cracked
   | shattered | smashed | crushed | dented | badly dented | chip | chipped | leaked | leaked all over | spilled
   | box damaged | box was damaged | torn package | package torn | broken in the box | out of the box | arrived shattered
-  | glass everywhere | dent | bent
+  | glass everywhere | dent | dents | bent
 id: pecah | retak | penyok | penyok2 | remuk | hancur | bocor pas nyampe | tumpah | sobek paketnya | paket sobek
   | kardus penyok | dus penyok | rusak pas nyampe | brg rusak | barang rusak | dtg rusak | dateng rusak | sampe rusak
   | nyampe rusak | patah pas dibuka | retak pas dibuka | pecah pas nyampe
@@ -370,7 +375,7 @@ es: llego roto | llego rota | vino roto | vino rota | roto al abrir | rota al ab
   | aplastada | destrozada | destrozado | derramo | se derramo | goteando | quebrada | quebrado | rajado | rajada
   | paquete abierto | caja rota | danado | danada | astillado
 vi: bi vo | vo het | vo roi | vo nat | be nat | bi be | bi nut | nut | mop | mop meo | bi mop | bi meo | bi bep
-  | goi hang bi rach | hop rach | ri ra | chay nuoc | hong khi nhan | gay tay | mo hinh gay
+  | goi hang bi rach | hop rach | ri ra | chay nuoc | hong khi nhan | gay tay | mo hinh gay | nat bet | hop nat
 """,
     "damaged_item_or_package/carrier": """
 en: courier threw | thrown by the courier | dropped by the courier | courier dropped | courier broke
@@ -519,6 +524,19 @@ pt: conforme anunciado | como anunciado | conforme o anunciado | igual a foto | 
   | otimo acabamento | boa qualidade | otima qualidade | excelente qualidade | conforme a descricao
 es: igual a la foto | tal cual la foto | como en la foto | como se describe | tal cual | igual que en la foto
 vi: giong hinh | dung mo ta | giong mo ta | nhu hinh | giong het hinh
+en: genuine | authentic | legit | original | true to the size chart | fits as expected | arrived quickly
+  | arrived early | fast shipping | quick delivery | super fast | arrived fast | nothing wrong | no issues
+  | no problems | intact | well packed | well packaged
+id: ori | original | asli | pengiriman cepat | pengiriman cepet | cepat sampai | cepet nyampe | kilat
+  | ukuran pas | pas di badan | aman | utuh | packing rapi | packing aman | ga ada cacat | gak ada cacat
+ms: ori | original | asli | penghantaran pantas | pantas | laju | sampai cepat | ngam | muat | elok | selamat sampai
+  | cantik sama macam gambar | tiada cacat
+pt: original | originais | autentico | genuino | legitimo | certinho | serviu | chegou rapido | entrega rapida
+  | chegou antes | muito rapido | rapida | intacto | intacta | bem embalado | bem embalada | sem defeito
+es: original | originales | autentico | genuino | legitimo | exacta | exacto | llego rapido | envio rapido
+  | entrega rapida | muy rapido | intacto | intacta | bien embalado | bien empacado | sin defectos | calza perfecto
+vi: chinh hang | hang chuan | auth | hang that | giao hang nhanh chong | ship nhanh | nguyen ven | dong goi can than
+  | khong bi gi | ko bi gi | k bi gi | khong loi gi | ko loi gi | vua van | mac vua | dung size | chuan size
 """,
     "invalid/spam": """
 en: follow me | check my shop | visit my shop | click the link | dm me | promo code | giveaway | subscribe
@@ -613,7 +631,8 @@ _THAI: dict[str, str] = {
     "other": "ไม่ชอบ|ไม่เข้ากับ|ไม่คุ้ม|แพงไป|แพงเกิน|ถูกกว่า|เสียดายเงิน|ไม่ได้จำเป็น|ไม่ใช่ความผิดร้าน|ความผิดเรา|สั่งผิดเอง",
     "unspecified": "แย่|ผิดหวัง|ห่วยแตก|1 ดาว",
     "packing": "ไม่มีบับเบิ้ล|ไม่ห่อบับเบิ้ล|ถุงพลาสติกบาง|แพ็คมาไม่ดี|ห่อมาไม่ดี|แพ็คไม่ดี|ห่อไม่ดี|ไม่มีกันกระแทก",
-    "praise": "เหมือนในรูป|เหมือนรูป|ตรงรูป|ดีมาก|ชอบมาก|แนะนำ|ขอบคุณ|ตรงปก|สวย|คุณภาพดี|ส่งไว|ประทับใจ",
+    "praise": "เหมือนในรูป|เหมือนรูป|ตรงรูป|ตรงตามรูป|ตรงกับรูป|ตรงตามปก|ตามปก|ตรงไซส์|ไซส์ตรง|ตรงตามไซส์|"
+    "ตรงตามคำอธิบาย|ตรงตามที่โฆษณา|ของแท้|แท้|ส่งเร็ว|ได้ของเร็ว|ไม่มีตำหนิ|สภาพดี|แพ็คดี|ใส่พอดี|พอดี|ดีมาก|ชอบมาก|แนะนำ|ขอบคุณ|ตรงปก|สวย|คุณภาพดี|ส่งไว|ประทับใจ",
     "reply/abusive": "โง่|ใช้ไม่เป็นเอง|มาโทษร้าน|ไปซื้อห้าง|จน|ควาย|ไร้สมอง",
     "reply/coercive": "ลบรีวิว|แก้รีวิว|แก้เป็น 5 ดาว|เปลี่ยนดาว|ก็ต่อเมื่อแก้",
     "invalid/wrong_shop": "รีวิวผิดร้าน|ผิดร้าน",
@@ -698,7 +717,77 @@ CONTRAST = frozenset(
 )
 """Contrast words: praise before one of these ("great seller, but ...") does not speak for the whole review."""
 _THAI_CONTRAST = "แต่"
-_THAI_NEGATION = re.compile(r"(?:ไม่|ไม่ได้|ไม่มี|ไม่เคย|ไร้)\s?$")
+_THAI_NEGATION = re.compile(r"(?:ไม่|ไม่ได้|ไม่มี|ไม่เคย|ไม่ใช่|ไร้)\s?$")
+
+
+def _words(spec: str) -> frozenset[str]:
+    return frozenset(spec.split())
+
+
+AFFIRM: dict[str, frozenset[str]] = {
+    "en": _words("matches match matched matching same exactly according per follows followed true accurate as like"),
+    "id": _words("sesuai sama persis kyk kayak kaya kek seperti spt ikut ngikut mirip pas cocok plek"),
+    "ms": _words("sama ikut macam mcm sebijik serupa seperti spt tepat ngam padan sesuai"),
+    "pt": _words(
+        "conforme igual igualzinho igualzinha como mesmo mesma identico identica segundo exatamente fiel bate "
+        "corresponde condiz confere"
+    ),
+    "es": _words(
+        "igual segun como mismo misma identico identica exacto exacta fiel coincide corresponde conforme tal cual"
+    ),
+    "vi": _words("giong dung nhu y chuan theo khop het"),
+}
+"""Words that affirm a listing attribute matched ("sesuai size chart", "conforme a tabela", "same as the photo")."""
+DIFFER: frozenset[str] = _words(
+    "different differs unlike smaller bigger larger wrong than beda berbeda lain lebih beza diferente difere "
+    "menor maior errado errada outra outro distinto distinta mas mayor otra otro khac sai hon"
+)
+"""Words that turn an attribute mention into a mismatch ("beda sama yang di foto"): they block :data:`AFFIRM`."""
+SUSPECT: dict[str, frozenset[str]] = {
+    "en": _words("thought worried afraid feared scared suspected doubted doubtful skeptical sceptical"),
+    "id": _words("takut ragu kirain kirian kira kiranya khawatir was2 curiga nyangka sangka"),
+    "ms": _words("ingat ingatkan ingtkan sangka sangkakan takut risau ragu was"),
+    "pt": _words("achei achava pensei pensava medo receio receosa receoso desconfiada desconfiado"),
+    "es": _words("pense pensaba crei creia miedo temia temi dudaba desconfiaba"),
+    "vi": _words("tuong so lo nghi"),
+}
+"""Words of doubt before a cue ("takut KW ternyata ori", "thought it was fake"): the cue is a fear, not a fact."""
+
+
+def _phrases(spec: str) -> frozenset[str]:
+    return frozenset(p.strip() for p in spec.split("|"))
+
+
+# listing references ("size chart", "in the photo"), certification marks ("BPOM", "halal") and expectations
+# ("achei que era ...": what the buyer feared, not what arrived)
+WEAK: frozenset[str] = _phrases(
+    """
+size chart | saiz chart | tabela | tabela de medidas | tabela de tamanho | la tabla
+| tabla de medidas | tabla de tallas | bang size | di foto | di gambar | di iklan | deskripsi
+| deskripsi bahan | dlm gambar | gambar nampak | dlm iklan | dalam iklan | ukuran dlm deskripsi
+| nas fotos | na foto | no anuncio | na descricao | no anuncio diz | en la foto | en las fotos
+| en la publicacion | la publicacion | trong hinh | tren hinh | hinh la | mo ta | ghi | shop ghi
+| quang cao | the description | listing says | description says | pics show | picture shows
+| the picture shows | pela foto | pela imagem | na imagem | pelas imagens | en la imagen
+| la foto muestra | so voi hinh | ในรูป | ตามรูป | bpom | izin edar | label halal | halal | sni | kkm
+| logo halal | halal jakim | jakim | sirim | inmetro | anvisa | registro sanitario | nhan phu
+| tem hop quy | fda approved | มอก | เลข อย | อย. | ฉลากไทย
+| achei que era | achei que fosse | pensei que era | pensei que fosse | pense que era | pense q era
+| esperava que fosse
+"""
+)
+"""Cue phrases (folded) that mention a listing attribute rather than complain about it (:attr:`Cue.weak`)."""
+_REFERENCE_CAUSE = "not_as_described"
+_LIST_GLUE = _words(", or and nor atau dan ataupun maupun ou e nem ni y o u hay hoac va lan ma sama even")
+_THAI_SUSPECT = re.compile(r"(?:นึกว่า|กลัว|คิดว่า|ตอนแรก|เกือบ)[^แ]{0,14}$")
+_THAI_AFFIRM = re.compile(r"(?<!ไม่)(?:เหมือน|ตรง|ตาม)\s?$")
+_FAST = re.compile(
+    r"\b(?:less than|under|within|in just|in only|only|just|kurang dari|ga nyampe|gak nyampe|ga sampe|gak sampe"
+    r"|ga sampai|tak sampai|x sampai|tk sampai|belum sampai|blm sampai|cuma|cuman|menos de|em apenas|em so|em menos de"
+    r"|en menos de|en solo|en apenas|chua toi|chua den|chua toi|duoi|chi|chi co|khong toi|ko toi)"
+    r"\s*\d+\s*(?:days?|hrs?|hours?|h|hari|jam|hr|dias?|horas?|ngay|gio|tieng)\b|ไม่ถึง\s?\d+\s?(?:วัน|ชั่วโมง|ชม)"
+)
+"""Fast delivery ("ga nyampe 2 hari udh sampe", "chegou em menos de 3 dias", "ไม่ถึง 2 วัน"): praise, never late."""
 
 TOKEN = re.compile(r"[^\W_]+(?:'[^\W_]+)?|[.,;!?]")
 _THAI_CHARS = re.compile(r"[\u0e00-\u0e7f]")
@@ -716,6 +805,9 @@ class Cue:
     end: int
     text: str
     negated: bool
+    weak: bool = False
+    """A mention of a listing attribute ("size chart", "BPOM", "in the photo") rather than a complaint about it:
+    it counts as a complaint only with other evidence (a low rating or a confident model)."""
 
     @property
     def cause(self) -> str:
@@ -810,6 +902,7 @@ def find_cues(text: str, language: str, tags: tuple[str, ...] | None = None) -> 
     toks = tokens(text)
     words = [t[0] for t in toks]
     found: list[Cue] = []
+    prev: tuple[int, bool] | None = None  # (token after the last complaint cue, was it negated)
     i = 0
     while i < len(toks):
         hit = None
@@ -829,24 +922,59 @@ def find_cues(text: str, language: str, tags: tuple[str, ...] | None = None) -> 
             continue
         n, tag = hit
         start, end = toks[i][1], toks[i + n - 1][2]
-        negated = False
-        if words[i] not in negators:
-            for j in range(i - 1, max(i - 4, -1), -1):
-                if words[j] in _CLAUSE_BREAK:
-                    break
-                if words[j] in negators:
-                    negated = True
-                    break
-        found.append(Cue(tag, start, end, text[start:end], negated))
+        phrase = " ".join(words[i : i + n])
+        negated = words[i] not in negators and _before(words, i, negators, 3)
+        complaint = not tag.startswith(_NOT_COMPLAINT)
+        if complaint and not negated:
+            if _before(words, i, SUSPECT.get(language, frozenset()), 4, stop=CONTRAST):
+                negated = True  # "takut KW ternyata ori": a fear, not a fact
+            elif prev is not None and prev[1] and all(w in _LIST_GLUE or w in negators for w in words[prev[0] : i]):
+                negated = True  # "no leaks, scratches or dents": the negation runs through the list
+        if (
+            tag == _REFERENCE_CAUSE
+            and phrase in WEAK
+            and not negated
+            and _before(words, i, AFFIRM.get(language, frozenset()), 4)
+            and not _before(words, i, negators | DIFFER, 6)
+        ):
+            tag, complaint = "praise", False  # "sesuai size chart", "conforme a tabela", "sama kyk di foto"
+        found.append(Cue(tag, start, end, text[start:end], negated, phrase in WEAK))
+        if complaint:
+            prev = (i + n, negated)
         i += n
     if _THAI_CHARS.search(text):
         for m in thai.finditer(text):
             tag = thai_tag[m.group()]
             if tags is not None and not tag.startswith(tags):
                 continue
-            negated = not m.group().startswith("ไม่") and bool(
-                _THAI_NEGATION.search(text[max(0, m.start() - 6) : m.start()])
-            )
-            found.append(Cue(tag, m.start(), m.end(), m.group(), negated))
+            before = text[max(0, m.start() - 16) : m.start()]
+            negated = not m.group().startswith("ไม่") and bool(_THAI_NEGATION.search(before[-6:]))
+            if not tag.startswith(_NOT_COMPLAINT) and not negated and _THAI_SUSPECT.search(before):
+                negated = True
+            weak = m.group() in WEAK
+            if tag == _REFERENCE_CAUSE and weak and _THAI_AFFIRM.search(before[-6:]):
+                tag = "praise"
+            found.append(Cue(tag, m.start(), m.end(), m.group(), negated, weak))
+        found.sort(key=lambda c: c.start)
+    if tags is None or "praise".startswith(tags):
+        folded = fold(text)
+        for m in _FAST.finditer(folded if len(folded) == len(text) else text):
+            found = [
+                c for c in found if c.cause != "late_or_wrong_delivery" or c.end <= m.start() or c.start >= m.end()
+            ]
+            found.append(Cue("praise", m.start(), m.end(), text[m.start() : m.end()], False))
         found.sort(key=lambda c: c.start)
     return found
+
+
+_NOT_COMPLAINT = ("praise", "packing", "reply", "invalid")
+
+
+def _before(words: list[str], i: int, wanted: frozenset[str], reach: int, stop: frozenset[str] = frozenset()) -> bool:
+    """Whether one of ``wanted`` stands at most ``reach`` tokens before token ``i`` in the same clause."""
+    for j in range(i - 1, max(i - 1 - reach, -1), -1):
+        if words[j] in _CLAUSE_BREAK or words[j] in stop:
+            return False
+        if words[j] in wanted:
+            return True
+    return False
