@@ -675,3 +675,20 @@ def test_duckdb_tables_reads_csv_and_parquet_without_pandas(tmp_path, engine_dat
     got = shop_rates(rel_o, rel_r, cfg)
     assert isinstance(got, duckdb.DuckDBPyRelation)
     assert_same(to_pandas(got), to_pandas(shop_rates(orders, reviews, cfg)))
+
+
+def test_more_negatives_than_deliveries_under_the_review_anchor():
+    # Two negatives in the window on orders delivered before it, one delivery in it: the formula says 200%.
+    orders = make_orders(
+        [
+            ("o1", "s", "2024-04-01 10:00", "delivered"),
+            ("o2", "s", "2024-04-02 10:00", "delivered"),
+            ("o3", "s", "2024-05-20 10:00", "delivered"),
+        ]
+    )
+    reviews = make_reviews(
+        [("r1", "o1", "s", 1, "2024-05-10 10:00", "p1"), ("r2", "o2", "s", 2, "2024-05-11 10:00", "p1")]
+    )
+    out = shop_rates(orders, reviews, RateConfig(as_of=date(2024, 5, 30))).iloc[0]
+    assert (out["delivered_orders"], out["seller_negative_reviews"], out["snrr"]) == (1, 2, 2.0)
+    assert out["snrr_high"] == 1.0 and 0 < out["snrr_low"] < 1 and out["small_sample"]

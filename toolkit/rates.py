@@ -364,15 +364,20 @@ def _prepared(orders: Frame, reviews: Frame, config: RateConfig, attribution: Fr
 
 
 def _wilson(x: nw.Expr, n: nw.Expr, z: float = Z95) -> tuple[nw.Expr, nw.Expr, nw.Expr]:
-    """Rate, Wilson low and high for ``x`` successes in ``n`` trials; null where ``n`` is 0."""
+    """Rate, Wilson low and high for ``x`` successes in ``n`` trials; null where ``n`` is 0.
+
+    Under the review anchor a tiny shop can have more negatives in the window than deliveries (reviews of orders
+    delivered earlier): the rate is then above 1 as the formula says, and the interval is that of ``x = n``.
+    """
     nf = nw.when(n > 0).then(n.cast(nw.Float64))
     p = x.cast(nw.Float64) / nf
+    capped = nw.min_horizontal(x, n).cast(nw.Float64) / nf
     denom = 1 + z**2 / nf
-    centre = (p + z**2 / (2 * nf)) / denom
-    half = z * (p * (1 - p) / nf + z**2 / (4 * nf**2)).sqrt() / denom
+    centre = (capped + z**2 / (2 * nf)) / denom
+    half = z * (capped * (1 - capped) / nf + z**2 / (4 * nf**2)).sqrt() / denom
     # the exact bounds at 0 and n, which floating point would miss by ~1e-18
     low = nw.when(x == 0).then(nw.lit(0.0)).otherwise((centre - half).clip(0.0, 1.0))
-    high = nw.when(x == n).then(nw.lit(1.0)).otherwise((centre + half).clip(0.0, 1.0))
+    high = nw.when(x >= n).then(nw.lit(1.0)).otherwise((centre + half).clip(0.0, 1.0))
     return p, nw.when(n > 0).then(low), nw.when(n > 0).then(high)
 
 
