@@ -245,3 +245,23 @@ def test_rerun_after_a_kill_leaves_only_whole_files(tmp_path):
     assert result.rendered["shop-tiny"].read_text().rstrip().endswith("</html>")
     assert set(first) <= {p.name for p in out_dir.glob("*.html")}
     shutil.rmtree(out_dir)
+
+
+def test_in_report_selection_works_without_widgets(rendered):
+    """Clicking an area in the cause chart's legend picks out its causes: Altair selections, no ipywidgets."""
+    with open_page(rendered.rendered["shop-spike"]) as page:
+        charts = page.locator("div.srh-chart")
+        pareto = next(
+            charts.nth(i) for i in range(charts.count()) if "Causes of negative" in charts.nth(i).inner_text()
+        )
+        pareto.scroll_into_view_if_needed()
+
+        def opacities():
+            return pareto.locator("g.mark-rect path").evaluate_all("els => els.map(e => e.getAttribute('opacity'))")
+
+        assert set(opacities()) <= {None, "1"}
+        pareto.locator("g.role-legend-symbol path").first.click()
+        page.wait_for_timeout(300)
+        after = opacities()
+        assert "0.25" in after and "1" in after
+        assert page.errors == [] and page.requests == []

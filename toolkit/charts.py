@@ -147,8 +147,17 @@ def cause_pareto(classified: pd.DataFrame) -> alt.LayerChart | alt.Chart:
         alt.Tooltip("cumulative:Q", format=".0%"),
     ]
     base = alt.Chart(counts).encode(x=alt.X("cause:N", sort=order, title=None, axis=alt.Axis(labelAngle=-30)))
-    bars = base.mark_bar().encode(
-        y=alt.Y("reviews:Q", title="negative reviews"), color=alt.Color("area:N", scale=_area_scale()), tooltip=tips
+    # Click an area in the legend to pick out its causes (works in the offline report too: no widget runtime).
+    area = alt.selection_point(fields=["area"], bind="legend")
+    bars = (
+        base.mark_bar()
+        .encode(
+            y=alt.Y("reviews:Q", title="negative reviews"),
+            color=alt.Color("area:N", scale=_area_scale()),
+            opacity=alt.condition(area, alt.value(1.0), alt.value(0.25)),
+            tooltip=tips,
+        )
+        .add_params(area)
     )
     line = base.mark_line(point=True, color="#1f2933").encode(
         y=alt.Y("cumulative:Q", title="cumulative share", axis=alt.Axis(format="%")), tooltip=tips
