@@ -434,11 +434,14 @@ def appeals(rep: ShopReport) -> Html:
         ]
     ]
     link = _download(export, f"appeals-{rep.params.as_of}.csv", "Download as CSV") if not export.empty else ""
+    shown = export.copy()
+    for column in ("shipped_at", "ship_by", "delivered_at", "promised_delivery_at"):
+        shown[column] = shown[column].dt.tz_convert(rep.params.tz).dt.strftime("%Y-%m-%d %H:%M")
     return Html(
         "<h2>Report candidates and appeal evidence</h2><p>Negatives the order facts show were caused by the carrier, "
         "and reviews that look invalid (report them within 30 days).</p>"
         + table(
-            export,
+            shown,
             {
                 "review_id": "review",
                 "order_id": "order",
