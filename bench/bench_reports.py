@@ -14,6 +14,7 @@ from pathlib import Path
 
 from toolkit import load_shop_data
 from toolkit.render import render_one, render_reports
+from toolkit.report import ReportSettings
 
 RESULTS = Path(__file__).parent / "results" / "reports.txt"
 AS_OF = "2026-10-31"
@@ -30,8 +31,8 @@ def main() -> None:
     shops = sorted(set(data.orders["shop_id"]))
     with tempfile.TemporaryDirectory() as tmp:
         one = timed(lambda: render_one("shop-quality", Path(tmp), {"as_of": AS_OF}))
-        serial = timed(lambda: render_reports(AS_OF, out=Path(tmp) / "w1", workers=1, progress=False))
-        parallel = timed(lambda: render_reports(AS_OF, out=Path(tmp) / "w2", workers=2, progress=False))
+        serial = timed(lambda: render_reports(ReportSettings(AS_OF), out=Path(tmp) / "w1", workers=1, progress=False))
+        parallel = timed(lambda: render_reports(ReportSettings(AS_OF), out=Path(tmp) / "w2", workers=2, progress=False))
     line = (
         f"{datetime.now():%Y-%m-%d %H:%M} {platform.node()} {len(shops)} sample shops: 1 worker {serial:.1f} s, "
         f"2 workers {parallel:.1f} s, speed-up {serial / parallel:.2f}x (goal >= 1.6x); one report alone, loading "

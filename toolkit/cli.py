@@ -147,20 +147,13 @@ def _evaluate(args: argparse.Namespace) -> int:
 
 def _report(args: argparse.Namespace) -> int:
     from toolkit.render import render_reports
+    from toolkit.report import ReportSettings
 
     if not args.all and not args.shop:
         raise ParameterError("name the shops with --shop ID ... or pass --all")
-    result = render_reports(
-        args.as_of,
-        shops=None if args.all else args.shop,
-        out=args.out,
-        workers=args.workers,
-        window_days=args.window_days,
-        tz=args.tz,
-        anchor=args.anchor,
-        redact_pii=not args.keep_pii,
-        data=load_from_args(args),
-    )
+    settings = ReportSettings(args.as_of, args.window_days, args.tz, args.anchor, redact_pii=not args.keep_pii)
+    shops = None if args.all else args.shop
+    result = render_reports(settings, shops=shops, out=args.out, workers=args.workers, data=load_from_args(args))
     print(f"{len(result.rendered)} report(s) in {result.out_dir}")
     for shop_id, error in sorted(result.failed.items()):
         print(f"FAILED {shop_id}: {error}", file=sys.stderr)

@@ -23,6 +23,7 @@ import pandas as pd
 from toolkit import rates
 from toolkit.load import ShopData, load_shop_data
 from toolkit.offline_html import esc, page
+from toolkit.report import ReportSettings
 
 TEMPLATE = Path(__file__).resolve().parent.parent / "notebooks" / "shop_health_report.ipynb"
 CACHE_NAME = ".data.pkl"
@@ -168,30 +169,27 @@ def index_page(fleet: pd.DataFrame, links: dict[str, str], failed: dict[str, str
 
 
 def render_reports(
-    as_of: str | date,
+    settings: ReportSettings,
     *,
     shops: list[str] | None = None,
     out: str | Path = "reports",
     workers: int = 2,
-    window_days: int = 30,
-    tz: str = "UTC",
-    anchor: str = "review",
-    target: float = 0.01,
-    strict: float = 0.005,
-    redact_pii: bool = True,
     data: ShopData | None = None,
     template: Path = TEMPLATE,
     progress: bool = True,
     **data_options: object,
 ) -> RenderResult:
-    """Render the reports of ``shops`` (default: every shop) into ``<out>/<as_of>/`` and write ``index.html``."""
+    """Render the reports of ``shops`` (default: every shop) into ``<out>/<as_of>/`` and write ``index.html``.
+
+    ``data`` is loaded with ``data_options`` (see :func:`toolkit.load.load_shop_data`) when not given.
+    """
     from tqdm import tqdm
 
     from toolkit.causes import classify_reviews
     from toolkit.errors import ParameterError
 
-    as_of = date.fromisoformat(as_of) if isinstance(as_of, str) else as_of
-    data = data if data is not None else load_shop_data(tz=tz, **data_options)
+    as_of = settings.as_of
+    data = data if data is not None else load_shop_data(tz=settings.tz, **data_options)
     known = sorted(set(data.orders["shop_id"]) | set(data.reviews["shop_id"]))
     shops = known if not shops else list(dict.fromkeys(str(s) for s in shops))
     unknown = [s for s in shops if s not in known]
@@ -204,18 +202,8 @@ def render_reports(
     classified = classify_reviews(data.reviews, data.orders, data.chats, as_of=as_of)
     cache = out_dir / CACHE_NAME
     pd.to_pickle((data, classified), cache)
-    parameters = {
-        "as_of": as_of.isoformat(),
-        "window_days": window_days,
-        "tz": tz,
-        "anchor": anchor,
-        "target": target,
-        "strict": strict,
-        "redact_pii": redact_pii,
-        "cache": str(cache.resolve()),
-    }
-    config = rates.RateConfig(as_of=as_of, window_days=window_days, tz=tz, anchor=anchor, target=target, strict=strict)
-    fleet = rates.shop_rates(data.orders, data.reviews, config, classified, shops=shops)
+    parameters = {**settings.notebook_parameters(), "cache": str(cache.resolve())}
+    fleet = rates.shop_rates(data.orders, data.reviews, settings.rate_config(), classified, shops=shops)
     result = RenderResult(out_dir, out_dir / "index.html")
     tasks = [(s, out_dir, parameters, template) for s in shops]
     bar = tqdm(total=len(tasks), desc="reports", unit="shop", disable=not progress)

@@ -45,10 +45,15 @@ def redact(text: str) -> str:
 
 
 @dataclass(frozen=True)
-class ReportParams:
-    """Every parameter of one report; the appendix prints them all."""
+class ReportSettings:
+    """The parameters every report of a batch shares (the template's parameters); the appendix prints them all.
 
-    shop_id: str
+    Examples
+    --------
+    >>> ReportSettings("2026-10-31", window_days=60).as_of
+    datetime.date(2026, 10, 31)
+    """
+
     as_of: date
     window_days: int = 30
     tz: str = "UTC"
@@ -56,6 +61,15 @@ class ReportParams:
     target: float = 0.01
     strict: float = 0.005
     redact_pii: bool = True
+
+    def __post_init__(self) -> None:
+        if isinstance(self.as_of, str):
+            object.__setattr__(self, "as_of", date.fromisoformat(self.as_of))
+        self.rate_config()  # checks every value, with the rates module's own messages
+
+    def notebook_parameters(self) -> dict:
+        """The template's parameters (JSON-friendly: papermill writes them into the notebook as literals)."""
+        return {**asdict(self), "as_of": self.as_of.isoformat()}
 
     def rate_config(self, as_of: date | None = None) -> rates.RateConfig:
         return rates.RateConfig(
@@ -72,7 +86,8 @@ class ReportParams:
 class ShopReport:
     """The computed content of one shop's report."""
 
-    params: ReportParams
+    shop_id: str
+    params: ReportSettings
     data: ShopData
     classified: pd.DataFrame  # classify_reviews() for the shop's reviews
     now: pd.DataFrame  # shop_rates as of as_of (one row)
@@ -100,46 +115,39 @@ def _shop_only(data: ShopData, shop_id: str) -> ShopData:
 
 def build(
     shop_id: str,
-    as_of: str | date,
+    settings: ReportSettings,
     *,
     data: ShopData | None = None,
     classified: pd.DataFrame | None = None,
-    window_days: int = 30,
-    tz: str = "UTC",
-    anchor: str = "review",
-    target: float = 0.01,
-    strict: float = 0.005,
-    redact_pii: bool = True,
     **data_options: object,
 ) -> ShopReport:
     """Compute everything the report shows for one shop; ``data`` (all shops) is loaded if not given."""
-    as_of = date.fromisoformat(as_of) if isinstance(as_of, str) else as_of
-    params = ReportParams(str(shop_id), as_of, window_days, tz, anchor, target, strict, redact_pii)
+    params, shop_id = settings, str(shop_id)
+    as_of, window_days, tz = params.as_of, params.window_days, params.tz
     full = data if data is not None else load_shop_data(tz=tz, **data_options)
-    shop = _shop_only(full, params.shop_id)
+    shop = _shop_only(full, shop_id)
     if shop.orders.empty and shop.reviews.empty:
         from toolkit.errors import ParameterError
 
-        raise ParameterError(f"shop {params.shop_id!r} has no orders or reviews in this data")
+        raise ParameterError(f"shop {shop_id!r} has no orders or reviews in this data")
     if classified is None:
         classified = classify_reviews(shop.reviews, shop.orders, shop.chats, as_of=as_of)
-    classified = classified[classified["shop_id"] == params.shop_id].reset_index(drop=True)
+    classified = classified[classified["shop_id"] == shop_id].reset_index(drop=True)
     config = params.rate_config()
     o, r, a = shop.orders, shop.reviews, classified
     since = as_of - timedelta(days=TREND_DAYS - 1)
     return ShopReport(
+        shop_id=shop_id,
         params=params,
         data=shop,
         classified=classified,
-        now=rates.shop_rates(o, r, config, a, shops=[params.shop_id]),
-        before=rates.shop_rates(
-            o, r, params.rate_config(as_of - timedelta(days=window_days)), a, shops=[params.shop_id]
-        ),
-        daily=rates.daily_rates(o, r, config, since, a, shops=[params.shop_id]),
-        sps=rates.sps_negative_rate(o, r, as_of, tz, shops=[params.shop_id]),
+        now=rates.shop_rates(o, r, config, a, shops=[shop_id]),
+        before=rates.shop_rates(o, r, params.rate_config(as_of - timedelta(days=window_days)), a, shops=[shop_id]),
+        daily=rates.daily_rates(o, r, config, since, a, shops=[shop_id]),
+        sps=rates.sps_negative_rate(o, r, as_of, tz, shops=[shop_id]),
         by_cause=rates.contributions(o, r, config, a, by="cause"),
         by_product=rates.contributions(o, r, config, a, by="product"),
-        room=rates.headroom(o, r, config, a, shops=[params.shop_id]),
+        room=rates.headroom(o, r, config, a, shops=[shop_id]),
         products=rates.product_ratings(r, config, shop.products if not shop.products.empty else None),
         alerts=rates.alerts(o, r, config, since, a),
         chats=rates.chat_responsiveness(shop.chats, config) if not shop.chats.empty else pd.DataFrame(),
@@ -223,7 +231,7 @@ def headline(rep: ShopReport) -> Html:
     )
     status = str(row["status"])
     return Html(
-        f"<h1>Review health: {esc(p.shop_id)}</h1>"
+        f"<h1>Review health: {esc(rep.shop_id)}</h1>"
         f'<p class="muted">As of {p.as_of.isoformat()} ({esc(p.tz)}), {p.window_days}-day window, '
         f"target {pct(p.target, 1)}, strict line {pct(p.strict, 1)}.</p>"
         f'<p><span class="status status-{esc(status)}">{esc(status.replace("_", " "))}</span> '
@@ -496,7 +504,8 @@ def data_quality(rep: ShopReport) -> Html:
 
 
 def appendix(rep: ShopReport) -> Html:
-    params = pd.DataFrame([{"parameter": k, "value": str(v)} for k, v in asdict(rep.params).items()])
+    values = {"shop_id": rep.shop_id, **asdict(rep.params)}
+    params = pd.DataFrame([{"parameter": k, "value": str(v)} for k, v in values.items()])
     return Html(
         "<h2>Appendix: definitions and parameters</h2><ul>"
         "<li><strong>Negative review</strong>: 1 or 2 stars (latest rating).</li>"
