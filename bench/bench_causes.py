@@ -63,11 +63,20 @@ def main() -> None:
     lines.append(f"throughput: {rate:,.0f} reviews/s on {len(reviews):,} reviews (phrase bank + Olist texts)")
 
     held = bank[bank["heldout"]].drop(columns=["text"]).rename(columns={"review_text": "text"})
-    res = evaluate(held[["text", "language", "cause"]], model=model)
-    lines.append(format_evaluation(res, "phrase bank held-out (25% per language x cause)"))
     oh = olist[olist["heldout"]].rename(columns={"review_text": "text"})
-    res = evaluate(oh[["text", "language", "cause"]], model=model)
-    lines.append(format_evaluation(res, "Olist crowd labels held-out (20% per subclass)", per_language=False))
+    summary = []
+    for name, labels, per_language in [
+        ("phrase bank held-out (25% per language x cause)", held, True),
+        ("Olist crowd labels held-out (20% per subclass)", oh, False),
+    ]:
+        labels = labels[["text", "language", "cause", "rating"]].copy()
+        labels["rating"] = pd.to_numeric(labels["rating"], errors="coerce")
+        for use_rating in (True, False):  # real use passes the stars; the text alone is reported too
+            res = evaluate(labels, model=model, use_rating=use_rating)
+            stars = "with stars" if use_rating else "text only"
+            lines.append(format_evaluation(res, f"{name}, {stars}", per_language=per_language and use_rating))
+            summary.append(f"  {name}, {stars}: macro-F1 {res['macro_f1']:.3f}, accuracy {res['accuracy']:.3f}")
+    lines += ["summary:", *summary]
     text = "\n".join(lines) + "\n\n"
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     with RESULTS.open("a") as fh:
