@@ -692,3 +692,99 @@ def test_more_negatives_than_deliveries_under_the_review_anchor():
     out = shop_rates(orders, reviews, RateConfig(as_of=date(2024, 5, 30))).iloc[0]
     assert (out["delivered_orders"], out["seller_negative_reviews"], out["snrr"]) == (1, 2, 2.0)
     assert out["snrr_high"] == 1.0 and 0 < out["snrr_low"] < 1 and out["small_sample"]
+
+
+# ----------------------------------------------------------------------------- pandas computed on Polars
+
+
+def default_dtypes(orders: pd.DataFrame, reviews: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The frames as pandas reads them from Parquet or CSV: NumPy ratings instead of the nullable Int8 above."""
+    return orders, reviews.astype({"rating": "int8", "initial_rating": "int8"})
+
+
+def assert_identical(got: pd.DataFrame, want: pd.DataFrame) -> None:
+    pd.testing.assert_frame_equal(got, want, check_exact=True)
+    for c in [c for c in want.columns if want[c].dtype == "object"]:
+        assert [type(v) for v in got[c]] == [type(v) for v in want[c]], c
+
+
+ROUTED_FUNCTIONS = {
+    **RATE_FUNCTIONS,
+    "shops": lambda o, r, a, cfg: shop_rates(o, r, cfg, shops=["s1", "nobody"]),
+    "ledger": lambda o, r, a, cfg: ledger(o, r, cfg, "s1", a),
+    "alerts": lambda o, r, a, cfg: alerts(o, r, cfg, cfg.as_of - timedelta(days=10), a, sigmas=0.5, cluster_size=2),
+    "contributions_product": lambda o, r, a, cfg: contributions(o, r, cfg, a),
+}
+
+
+@pytest.mark.parametrize("name", list(ROUTED_FUNCTIONS))
+@pytest.mark.parametrize("anchor,tz", [("review", "Asia/Jakarta"), ("order", "America/Sao_Paulo")])
+def test_pandas_computed_on_polars_is_identical_to_the_pandas_route(monkeypatch, engine_data, name, anchor, tz):
+    import toolkit.rates as rates
+
+    orders, reviews, att, _ = engine_data
+    orders, reviews = default_dtypes(orders, reviews)
+    assert [lf.implementation.name for lf in rates._lazy_all(orders, reviews, att)] == ["POLARS"] * 3
+    cfg = RateConfig(as_of=date(2024, 3, 12), anchor=anchor, tz=tz)
+    got = ROUTED_FUNCTIONS[name](orders, reviews, att, cfg)
+    monkeypatch.setattr(rates, "POLARS_FOR_PANDAS", False)  # as if Polars were not importable
+    assert [lf.implementation.name for lf in rates._lazy_all(orders, reviews, att)] == ["PANDAS"] * 3
+    assert_identical(got, ROUTED_FUNCTIONS[name](orders, reviews, att, cfg))
+
+
+def test_chats_computed_on_polars_are_identical_to_the_pandas_route(monkeypatch):
+    import toolkit.rates as rates
+
+    chats = pd.DataFrame(
+        {
+            "conversation_id": ["c1", "c2", "c3"],
+            "shop_id": ["s", "s", "t"],
+            "buyer_message_at": [ts("2024-05-29 10:00"), ts("2024-05-30 01:00"), ts("2024-05-30 02:00")],
+            "seller_response_at": [ts("2024-05-29 22:00"), pd.NaT, ts("2024-05-30 03:00")],
+        }
+    )
+    got = chat_responsiveness(chats, RateConfig(as_of=AS_OF))
+    monkeypatch.setattr(rates, "POLARS_FOR_PANDAS", False)
+    assert_identical(got, chat_responsiveness(chats, RateConfig(as_of=AS_OF)))
+
+
+def test_pandas_fallback_golden_daily_series(monkeypatch):
+    import toolkit.rates as rates
+
+    monkeypatch.setattr(rates, "POLARS_FOR_PANDAS", False)
+    orders, reviews = default_dtypes(
+        make_orders([("a", "s1", "2024-05-01"), ("b", "s1", "2024-05-03")]),
+        make_reviews([("r", "a", "s1", 1, "2024-05-02")]),
+    )
+    assert rates._lazy_all(orders, reviews)[0].implementation is rates.nw.Implementation.PANDAS
+    out = daily_rates(orders, reviews, RateConfig(as_of=date(2024, 5, 5), window_days=3), since=date(2024, 5, 1))
+    assert out["as_of"].tolist() == [date(2024, 5, d) for d in range(1, 6)]
+    assert out["delivered_orders"].tolist() == [1, 1, 2, 1, 1]
+    assert out["seller_negative_reviews"].tolist() == [0, 1, 1, 1, 0]
+
+
+def test_frames_whose_dtypes_pandas_keeps_differently_stay_on_pandas():
+    import toolkit.rates as rates
+
+    orders, reviews = default_dtypes(*random_shop_data(np.random.default_rng(1), n_orders=20)[:2])
+    route = lambda o, r: [lf.implementation.name for lf in rates._lazy_all(o, r)]  # noqa: E731
+    assert route(orders, reviews) == ["POLARS", "POLARS"]
+    nullable = reviews.astype({"rating": "Int8"})
+    objects = orders.astype({"shop_id": object})
+    fixed_offset = reviews.assign(created_at=reviews["created_at"].dt.tz_convert("+07:00"))
+    for o, r in [(orders, nullable), (objects, reviews), (orders, fixed_offset), (orders.convert_dtypes(), reviews)]:
+        assert route(o, r) == ["PANDAS", "PANDAS"]
+    # columns the functions do not read do not matter (and are not converted)
+    assert route(orders.assign(note=[object()] * len(orders)), reviews) == ["POLARS", "POLARS"]
+
+
+def test_pandas_attribution_next_to_duckdb_or_polars_frames(engine_data):
+    orders, reviews, att, _ = engine_data
+    orders, reviews = default_dtypes(orders, reviews)
+    cfg = RateConfig(as_of=date(2024, 3, 12), tz="Asia/Jakarta")
+    expected = to_pandas(shop_rates(orders, reviews, cfg, attribution=att))
+    arrow = [pl.from_pandas(f).to_arrow() for f in (orders, reviews)]
+    got_duck = shop_rates(*(duckdb.from_arrow(t) for t in arrow), cfg, attribution=att)  # the default connection
+    got_pl = shop_rates(*(pl.from_arrow(t) for t in arrow), cfg, attribution=att)
+    for got in (got_duck, got_pl):
+        assert_same(to_pandas(got), expected)
