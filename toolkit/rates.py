@@ -777,19 +777,32 @@ def _daily_series(
             ["delivered_orders"],
         )
     cols = ["delivered_orders", *FLAGS.values()]
+    same_as_negative, zero = [], []
+    if attribution is None and config.anchor == "review":
+        # Without causes every negative is unattributed and seller-related, and none is product, service or
+        # logistics: two windowed sums instead of seven (the bulk of the work on a large marketplace).
+        same_as_negative = [FLAGS["seller"], FLAGS["unattributed"]]
+        zero = [FLAGS["product"], FLAGS["service"], FLAGS["logistics"]]
+        numerators = numerators.select("shop_id", "day", FLAGS["negative"])
+    windowed = [c for c in cols if c not in same_as_negative + zero]
     lf = (
         _calendar(o, calendar_start, end, _shop_universe(o, r, shops))
         .join(deliveries, on=["shop_id", "day"], how="left")
         .join(numerators, on=["shop_id", "day"], how="left")
-        .with_columns(*(nw.col(c).fill_null(0).cast(nw.Int64) for c in cols))
+        .with_columns(*(nw.col(c).fill_null(0).cast(nw.Int64) for c in windowed))
     )
     # rolling_sum counts rows, not days: right because the calendar has every day of every shop; the partial windows
     # (min_samples=1) are those of the days before ``since``, dropped below
     window = {
         c: nw.col(c).rolling_sum(config.window_days, min_samples=1) if c in summed else nw.col(c).cum_sum()
-        for c in cols
+        for c in windowed
     }
     lf = lf.with_columns(*(v.over("shop_id", order_by="day").cast(nw.Int64).alias(c) for c, v in window.items()))
+    if same_as_negative:
+        lf = lf.with_columns(
+            *(nw.col(FLAGS["negative"]).alias(c) for c in same_as_negative),
+            *(nw.lit(0, nw.Int64).alias(c) for c in zero),
+        )
     lf = _with_rates(lf.filter(nw.col("day") >= start).rename({"date": "as_of"}), config)
     return lf.select(RATE_COLUMNS).sort("shop_id", "as_of")
 
