@@ -16,7 +16,10 @@ import base64
 import hashlib
 import html
 import json
+import os
+import tempfile
 from functools import cache
+from pathlib import Path
 
 import altair as alt
 
@@ -51,10 +54,26 @@ mark { background: #fde68a; padding: 0 .1rem; } .review { white-space: pre-wrap;
 
 @cache
 def vega_bundle() -> str:
-    """Vega, Vega-Lite and Vega-Embed in one script, from vl-convert-python (no network)."""
+    """Vega, Vega-Lite and Vega-Embed in one script, from vl-convert-python (no network).
+
+    Building it takes about a second, so it is kept in the temporary folder, one file per vl-convert version.
+    """
     import vl_convert
 
-    return vl_convert.javascript_bundle()
+    version = getattr(vl_convert, "__version__", "unknown")
+    cached = Path(tempfile.gettempdir()) / f"shop-review-health-vega-{version}.js"
+    try:
+        return cached.read_text(encoding="utf-8")
+    except OSError:
+        pass
+    bundle = vl_convert.javascript_bundle()
+    try:
+        tmp = cached.with_suffix(f".{os.getpid()}.tmp")
+        tmp.write_text(bundle, encoding="utf-8")
+        os.replace(tmp, cached)  # atomic: a reader never sees half a bundle
+    except OSError:
+        pass  # a read-only temporary folder only costs the second again next time
+    return bundle
 
 
 def esc(value: object) -> str:
