@@ -16,6 +16,7 @@ os.environ.setdefault("OMP_NUM_THREADS", "1")
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
 import pandas as pd  # noqa: E402
+from record import record  # bench/record.py (the script's folder is on sys.path)
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -77,11 +78,7 @@ def main() -> None:
             lines.append(format_evaluation(res, f"{name}, {stars}", per_language=per_language and use_rating))
             summary.append(f"  {name}, {stars}: macro-F1 {res['macro_f1']:.3f}, accuracy {res['accuracy']:.3f}")
     lines += ["summary:", *summary]
-    text = "\n".join(lines) + "\n\n"
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    with RESULTS.open("a") as fh:
-        fh.write(text)
-    print(text)
+    record(RESULTS, "\n".join(lines) + "\n\n")
 
 
 if __name__ == "__main__":

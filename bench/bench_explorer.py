@@ -24,6 +24,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from record import record  # bench/record.py (the script's folder is on sys.path)
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "bench" / "results" / "explorer.txt"
@@ -199,11 +200,7 @@ def main() -> None:
     lines.append(
         f"slowest median interaction {worst:.0f} ms: {'within' if worst < GOAL_MS else 'OVER'} the {GOAL_MS} ms goal"
     )
-    text = "\n".join(lines)
-    print(text)
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    with RESULTS.open("a", encoding="utf-8") as fh:
-        fh.write(text + "\n")
+    record(RESULTS, "\n".join(lines))
 
 
 if __name__ == "__main__":

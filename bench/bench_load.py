@@ -21,6 +21,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from record import record  # bench/record.py (the script's folder is on sys.path)
 
 RESULTS = Path(__file__).parent / "results" / "load.txt"
 
@@ -95,10 +96,7 @@ def main() -> None:
         f"{args.reviews:,} reviews ({size_mb:.0f} MB CSV): {result['seconds']:.1f} s, peak {result['peak_mb']:.0f} MB "
         f"(goal < 20 s, < 3072 MB); rows {result['files']}"
     )
-    print(line)
-    RESULTS.parent.mkdir(exist_ok=True)
-    with RESULTS.open("a") as fh:
-        fh.write(line + "\n")
+    record(RESULTS, line)
 
 
 if __name__ == "__main__":

@@ -29,6 +29,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import numpy as np
+from record import record  # bench/record.py (the script's folder is on sys.path)
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "bench" / "results" / "rates.txt"
@@ -196,11 +197,7 @@ def main() -> None:
                 if case in results:
                     ratio = results[case]["seconds"] / results["sql"]["seconds"]
                     lines.append(f"{case} / hand-written SQL = {ratio:.2f}x")
-    text = "\n".join(lines)
-    print(text)
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    with RESULTS.open("a") as f:
-        f.write(text + "\n")
+    record(RESULTS, "\n".join(lines))
 
 
 if __name__ == "__main__":

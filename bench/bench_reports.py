@@ -12,6 +12,8 @@ import time
 from datetime import datetime
 from pathlib import Path
 
+from record import record  # bench/record.py (the script's folder is on sys.path)
+
 from toolkit import load_shop_data
 from toolkit.render import render_one, render_reports
 from toolkit.report import ReportSettings
@@ -38,10 +40,7 @@ def main() -> None:
         f"2 workers {parallel:.1f} s, speed-up {serial / parallel:.2f}x (goal >= 1.6x); one report alone, loading "
         f"the samples itself, kernel start included: {one:.1f} s (goal < 8 s)"
     )
-    print(line)
-    RESULTS.parent.mkdir(exist_ok=True)
-    with RESULTS.open("a") as fh:
-        fh.write(line + "\n")
+    record(RESULTS, line)
 
 
 if __name__ == "__main__":

@@ -266,16 +266,7 @@ def load_model(path: str | Path | None = None) -> CauseModel:
 def _load_model_cached(path: str, _mtime: int) -> CauseModel:
     with np.load(path, allow_pickle=False) as z:
         meta = json.loads(bytes(z["meta"]).decode())
-        return CauseModel(
-            classes=tuple(meta["classes"]),
-            columns=z["columns"],
-            coef=z["coef"].astype(np.float32),
-            intercept=z["intercept"],
-            lang_classes=tuple(meta["lang_classes"]),
-            lang_columns=z["lang_columns"],
-            lang_logprob=z["lang_logprob"].astype(np.float32),
-            meta=meta,
-        )
+        return model_from_arrays({name: z[name] for name in z.files if name != "meta"}, meta)
 
 
 # ---------------------------------------------------------------------------------------------------------------
