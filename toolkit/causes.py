@@ -8,7 +8,10 @@ Layers, in the order they decide a review:
 4. **Model**: a linear model on hashed character and word n-grams (scikit-learn ``HashingVectorizer`` +
    ``LogisticRegression``), trained by :func:`train` on the crowd-labelled Olist reviews and the team's phrase
    bank. Its scores are mixed with the rule evidence; when no cue fires the model decides alone
-   (``source="model"``) and its evidence is the words that pushed it.
+   (``source="model"``) and its evidence is the (up to 2) content words of the text that pushed it hardest
+   (function words, :data:`~toolkit.lexicon.STOPWORDS`, never; none when no content word pushed it). Cues read
+   from context (what is slow: "frete muito lento" late, "celular muito lento" quality, "lambat balas" chat;
+   "ordered black, got white") keep the language's highest rule share, as n-grams cannot read them.
 
    **Per-language blending.** The model has seen thousands of Portuguese Olist rows but only ~75 rows per other
    language (~6 per cause), so how much the rules count against it depends on how much training data it had for
@@ -64,7 +67,7 @@ import pandas as pd
 
 from toolkit.errors import DataFileError, ParameterError
 from toolkit.language import UNDECIDED, UNKNOWN, detect_language
-from toolkit.lexicon import _THAI_CONTRAST, CONTRAST, LANGUAGES, Cue, find_cues, fold, tokens
+from toolkit.lexicon import _THAI_CONTRAST, CONTRAST, LANGUAGES, STOPWORDS, Cue, find_cues, fold, tokens
 from toolkit.taxonomy import Area, Cause, Responsibility
 
 POSITIVE = "positive"
@@ -678,7 +681,8 @@ def _decide(
             fired = rule > 0
             fired[[col[c] for c in negated]] = True
             share = float(np.max(rule_share[fired]))
-            if praise and not complaint:  # "arrived in less than 3 days": read by the rules, not the n-grams
+            if (praise and not complaint) or any(c.context for c in cues):
+                # "arrived in less than 3 days", "frete muito lento": read by the rules, not the n-grams
                 share = max(share, float(np.max(rule_share)))
         else:
             share = rule_share
@@ -745,11 +749,15 @@ def _contrast_after(text: str, pos: int) -> bool:
 
 
 def _model_evidence(texts: list[str], results: list, rows: list[tuple[int, int]], model: CauseModel) -> None:
-    """For model decisions, the (up to 2) words that push hardest towards the chosen cause."""
+    """For model decisions, the (up to 2) content words of the text that push hardest towards the chosen cause.
+
+    Function words (:data:`~toolkit.lexicon.STOPWORDS`), digits and single letters are never evidence; when no
+    content word pushes towards the cause, the evidence is empty rather than a word that did not decide it.
+    """
     words, owner, cls = [], [], []
     for i, k in rows:
         for w, s, e in tokens(texts[i]):
-            if len(w) > 1 and not w.isdigit():
+            if len(w) > 1 and not w.isdigit() and w not in STOPWORDS:
                 words.append(texts[i][s:e])
                 owner.append(i)
                 cls.append(k)
@@ -758,6 +766,8 @@ def _model_evidence(texts: list[str], results: list, rows: list[tuple[int, int]]
     for w, i, v in zip(words, owner, contrib, strict=True):
         if v > 0:
             best.setdefault(i, []).append((float(v), w))
+    for i, _ in rows:
+        results[i].evidence = []
     for i, found in best.items():
         picked = []
         for _, w in sorted(found, key=lambda t: -t[0]):

@@ -277,7 +277,8 @@ es: no es como la foto | no es igual a la foto | no se parece a la foto | no se 
   | la foto muestra | en la imagen | diferente a la imagen | no es lo que se ve
 vi: khong dung nhu hinh | ko dung nhu hinh | khong nhu hinh | ko nhu hinh | khong giong quang cao | ko giong quang cao
   | khac mo ta | khac voi mo ta | khac voi hinh | khac anh | khac xa hinh | nho hon hinh | nho hon so voi
-  | size nho hon | mau khac hinh | chat lieu khac | vai khac | sai chat lieu | khong giong | ko giong | k giong
+  | size nho hon | nho hon nhieu | nho hon | rong hon nhieu | to hon nhieu
+  | mau khac hinh | chat lieu khac | vai khac | sai chat lieu | khong giong | ko giong | k giong
   | treo dau de ban thit cho | hinh mot dang | hang mot dang
 """,
     "out_of_stock": """
@@ -295,6 +296,9 @@ vi: het hang | het sp | het san pham | het mau | khong con hang | ko con hang | 
 en: late | late delivery | delayed | delay | still waiting | still havent received | havent received
   | haven't received | not received | never received | never arrived | never came | hasnt arrived | hasn't arrived
   | didnt ship | didn't ship | didnt send | not shipped | took weeks | took a month | took forever | slow delivery
+  | took almost a month | took nearly a month | took over a month | took more than a month | took a week
+  | took over a week | took two weeks | took 2 weeks | took three weeks | took 3 weeks | held at customs
+  | stuck in customs | stuck at customs
   | slow shipping | ships in 24h | stuck | lost | lost in transit | where is my order | not arrived | not delivered
 id: telat | terlambat | lama bgt | lama banget | lambat | lelet | blm sampai | belum sampai | blm nyampe
   | belum nyampe | blm dateng | belum datang | belum dtg | blm diterima | belum diterima | ga sampe2 | ga dateng2
@@ -309,10 +313,11 @@ pt: atrasado | atrasada | atrasou | atraso | demorou | demorada | demora | demor
   | parado | nao rastrear
   | extraviado | extraviou | perdido | demorou pra postar | aguardando | ate agora nada | ate agora nao chegou
   | ate agora nao recebi
-  | ate agora nao veio | esperando ate hoje
+  | ate agora nao veio | esperando ate hoje | retido | retido na alfandega | parado na alfandega
 es: atrasado | atrasada | atraso | demoro | demoraron | tardo | tardaron en llegar | no llego | no ha llegado
   | nunca llego | no me llego | no lo despacharon | no despacharon | todavia no llega | sigo esperando | parado
-  | extraviado | perdido | se perdio | fuera de plazo
+  | extraviado | perdido | se perdio | fuera de plazo | detenido | retenido | detenido en aduana
+  | retenido en aduana
 vi: giao cham | cham qua | giao hang cham | bi tre | tre hen | giao tre | lau qua | qua lau | chua nhan
   | chua nhan duoc | chua nhan dc | ko nhan duoc
   | khong nhan duoc | chua gui | chua gui hang | chua giao | mat hang | that lac | nam o kho | nam kho | bi ket
@@ -388,7 +393,8 @@ vi: shipper nem | nem hang | quang hang | vo trong qua trinh van chuyen
     "late_chat_response": """
 en: no reply | no response | no answer | never replied | never replies | hasnt replied | hasn't replied | didnt reply
   | didn't reply | didnt answer | hasnt answered | havent answered | doesnt reply | doesn't reply | not replying
-  | doesnt answer | nobody answers | no one answers | ignored my | ignoring | ghost | ghosted | took 5 days to answer
+  | doesnt answer | nobody answers | no one answers | zero replies | zero reply | zero response | no replies
+  | ignored my | ignoring | ghost | ghosted | took 5 days to answer
   | took days to answer | slow to reply | slow reply | slow response | only auto replies | auto reply | auto replies
   | left on read | read my msg | days and counting
 id: ga dibales | gak dibales | ga dibalas | gak dibalas | tdk dibalas | tidak dibalas | blm dibales | belum dibales
@@ -406,7 +412,8 @@ pt: nada de resposta | sem resposta | ninguem responde | ninguem respondeu | nao
   | vendedor some | sem retorno | nao retornou | nao deu retorno | nenhum retorno
 es: nadie responde | nadie contesta | no responde | no contesta | no contestan | no responden | no contestaron
   | no respondieron | tardaron en contestar | tardo en contestar | tardaron en responder | respuestas automaticas
-  | respuesta automatica | en visto | me deja en visto | nadie atiende | y nada | ni contestaron | sin respuesta
+  | respuesta automatica | en visto | me deja en visto | no contesto | nunca contesto | no respondio
+  | nunca respondio | jamas contesto | jamas respondio | nadie atiende | y nada | ni contestaron | sin respuesta
 vi: ko rep | khong rep | chua rep | ko tra loi | khong tra loi | chua tra loi | ko ai tra loi | seen ko rep
   | chi seen | moi rep | rep cham | tra loi cham | cham rep | im luon | im lang | tin nhan tu dong | admin dau
   | ko phan hoi
@@ -689,8 +696,8 @@ NEGATORS: dict[str, frozenset[str]] = {
     "ms": frozenset(
         ["tidak", "tdk", "x", "tak", "tiada", "takde", "bukan", "belum", "blm", "tanpa", "jangan", "jgn", "xde"]
     ),
-    "pt": frozenset(["nao", "n", "nem", "sem", "nunca", "nenhum", "nenhuma"]),
-    "es": frozenset(["no", "ni", "sin", "nunca", "ningun", "ninguna", "tampoco"]),
+    "pt": frozenset(["nao", "n", "nem", "sem", "nunca", "nenhum", "nenhuma", "nada"]),
+    "es": frozenset(["no", "ni", "sin", "nunca", "ningun", "ninguna", "tampoco", "nada"]),
     "vi": frozenset(["khong", "ko", "k", "kg", "chang", "chua", "khg"]),
 }
 CONTRAST = frozenset(
@@ -808,6 +815,9 @@ class Cue:
     weak: bool = False
     """A mention of a listing attribute ("size chart", "BPOM", "in the photo") rather than a complaint about it:
     it counts as a complaint only with other evidence (a low rating or a confident model)."""
+    context: bool = False
+    """Read from context (what is slow, :func:`_resolve_slowness`): the n-grams cannot tell it, so the rules keep
+    their full share against the model."""
 
     @property
     def cause(self) -> str:
@@ -942,6 +952,12 @@ def find_cues(text: str, language: str, tags: tuple[str, ...] | None = None) -> 
         if complaint:
             prev = (i + n, negated)
         i += n
+    if tags is None or "poor_quality".startswith(tags) or "late".startswith(tags):
+        found = _resolve_slowness(text, language, toks, words, found, negators)
+    if tags is None or "late_or_wrong_delivery".startswith(tags):
+        for cue in _ordered_got(text, toks, words):
+            if not any(c.kind == "wrong" and c.start < cue.end and c.end > cue.start for c in found):
+                found = sorted([*found, cue], key=lambda c: c.start)
     if _THAI_CHARS.search(text):
         for m in thai.finditer(text):
             tag = thai_tag[m.group()]
@@ -956,6 +972,8 @@ def find_cues(text: str, language: str, tags: tuple[str, ...] | None = None) -> 
                 tag = "praise"
             found.append(Cue(tag, m.start(), m.end(), m.group(), negated, weak))
         found.sort(key=lambda c: c.start)
+        if tags is None:
+            found = _resolve_thai_slowness(text, found)
     if tags is None or "praise".startswith(tags):
         folded = fold(text)
         for m in _FAST.finditer(folded if len(folded) == len(text) else text):
@@ -978,3 +996,307 @@ def _before(words: list[str], i: int, wanted: frozenset[str], reach: int, stop: 
         if words[j] in wanted:
             return True
     return False
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Slowness in context: "slow" is about whatever is slow. Next to a delivery word it is a late delivery, next to a
+# device/performance word it is poor quality, next to a chat/reply word it is a late chat, next to a refund it is
+# not a cue at all. With no such word, a listed phrase keeps its own tag and a bare slowness word is no cue.
+# ---------------------------------------------------------------------------------------------------------------
+SLOW: dict[str, frozenset[str]] = {
+    "en": _words("slow slowly slower slowest sluggish slooow"),
+    "id": _words("lambat lama lelet lemot lmbt"),
+    "ms": _words("lambat lama lmbt lembab"),
+    "pt": _words(
+        "lento lenta lentos lentas lentidao lentissimo lentissima demorou demorado demorada demora demoram "
+        "demoraram demorando"
+    ),
+    "es": _words(
+        "lento lenta lentos lentas lentitud lentisimo lentisima tardo tardaron tardando demoro demoraron "
+        "demorado demorada demora"
+    ),
+    "vi": _words("cham lau"),
+}
+"""Folded slowness words per language (Thai: :data:`_THAI_SLOW`)."""
+_SLOW_ANY = frozenset().union(*SLOW.values())
+_LONG_ONLY = _words("lama lau")  # "long": only a delivery or chat word makes them a complaint ("hp lama" = old phone)
+_NOT_SLOW_AFTER = {"cham": _words("soc chi"), "lau": _words("chui dau nha")}  # "chăm sóc" (care), "lau chùi" (wipe)
+_SLOW_CONTEXT: dict[str, str] = {
+    "late_or_wrong_delivery/late": """
+en: shipping ship shipped shipment delivery delivered deliver courier parcel package arrival arrive arrived arriving
+  dispatch dispatched postage post posted tracking transit order
+id: pengiriman pengirimannya kiriman kirim dikirim ngirim kurir kurirnya paket paketnya pesanan pesananku ekspedisi
+  sampai sampe nyampe nyampenya datang dateng dtg ongkir jne jnt sicepat anteraja kurir2
+ms: penghantaran hantar dihantar pos posmen kurier kurir parcel bungkusan pesanan sampai smpai tiba barang brg
+pt: frete entrega entregar entregue envio enviado enviar transportadora correios correio chegada chegar chegou
+  chegando pedido postagem postar postado encomenda pacote rastreio transporte despacho despachar
+es: envio enviar enviado envios entrega entregar entregado llegada llegar llego paquete pedido correo repartidor
+  despacho despachar paqueteria
+vi: giao ship shipper van chuyen don hang goi hang kien hang nhan hang buu dien
+""",
+    "late_chat_response": """
+en: reply replies replied replying respond responds responded response answer answers answered chat message messages
+  messaging customer service support
+id: bales balas balesnya balasnya bls respon respons chat chatnya admin adminnya jawab
+ms: balas reply respon chat admin jawab
+pt: responder resposta respostas respondem responde atendimento chat mensagem mensagens sac
+es: responder respuesta respuestas contestar contestan contesta atencion chat mensaje mensajes
+vi: rep tra loi phan hoi tin nhan inbox chat
+""",
+    "poor_quality": """
+en: phone device laptop computer tablet app apps charger charging charges charge processor wifi internet laptop
+  loading loads boots startup system lag laggy lags freezes freezing hangs
+id: hp laptop charger cas ngecas ngecharge baterai aplikasi prosesor sinyal ngelag lag hang nge-hang loading
+ms: phone fon hp handphone laptop charger cas bateri apps aplikasi lag hang loading
+pt: celular aparelho computador notebook tablet sistema processador carregamento carregar carrega carregando
+  internet app aplicativo trava travando travou travar
+es: celular telefono computadora aparato equipo carga cargar carga tablet sistema procesador traba trabado
+vi: may dien thoai laptop sac pin mang app wifi lag dung treo
+""",
+    "refund": """
+en: refund refunded refunds
+id: refund dana pengembalian
+ms: refund duit
+pt: reembolso estorno devolucao dinheiro
+es: reembolso devolucion dinero
+vi: hoan tien
+""",
+}
+_THAI_SLOW = "ช้า"
+_THAI_SLOW_CONTEXT: dict[str, tuple[str, ...]] = {
+    "late_or_wrong_delivery/late": ("ขนส่ง", "จัดส่ง", "พัสดุ", "ส่งของ", "ส่ง", "ได้ของ", "ของมา", "มาส่ง"),
+    "late_chat_response": ("ตอบ", "แชท", "แอดมิน", "ทัก"),
+    "poor_quality": ("เครื่อง", "มือถือ", "โทรศัพท์", "แอป", "แลค", "ชาร์จ", "แบต", "โหลด", "เน็ต"),
+    "refund": ("คืนเงิน",),
+}
+_CONTEXT_PAIRS = (
+    "van chuyen",
+    "don hang",
+    "goi hang",
+    "kien hang",
+    "nhan hang",
+    "buu dien",
+    "tra loi",
+    "phan hoi",
+    "tin nhan",
+    "dien thoai",
+    "hoan tien",
+    "customer service",
+)  # two-word context words: their parts alone are not context ("hang" is goods in vi, a freeze in id/ms)
+_SLOW_REACH = 6  # tokens each side (Thai: characters x 3)
+_SENTENCE_BREAK = frozenset(".;!?")
+
+
+@lru_cache(maxsize=1)
+def _slow_context() -> dict[str, tuple[str, int]]:
+    """Folded context word (or word pair joined by a space) -> (tag, number of tokens)."""
+    out: dict[str, tuple[str, int]] = {}
+    for tag, spec in _SLOW_CONTEXT.items():
+        for line in spec.strip().splitlines():
+            body = line.split(":", 1)[1] if ":" in line.split()[0] else line
+            for pair in _CONTEXT_PAIRS:
+                body = body.replace(pair, pair.replace(" ", "_"))
+            for w in body.split():
+                out.setdefault(w.replace("_", " "), (tag, 1 + w.count("_")))
+    return out
+
+
+def _slow_target(words: list[str], a: int, b: int, language: str) -> tuple[str, int, int] | None:
+    """(tag, first and last token index) of the context word nearest to the slowness span ``words[a:b]``, or None."""
+    ctx = _slow_context()
+    best: tuple[int, int, int, str] | None = None  # (distance, first, last, tag)
+    for side, rng in (
+        (-1, range(a - 1, max(a - 1 - _SLOW_REACH, -1), -1)),
+        (0, range(a, b)),
+        (1, range(b, min(b + _SLOW_REACH, len(words)))),
+    ):
+        for j in rng:
+            w = words[j]
+            if side and (w in _SENTENCE_BREAK or w in CONTRAST):
+                break
+            lo, hi, hit = j, j, ctx.get(w) or (ctx.get(w[:-3]) if w.endswith("nya") else None)
+            if j + 1 < len(words) and " ".join(words[j : j + 2]) in ctx:
+                lo, hi, hit = j, j + 1, ctx[" ".join(words[j : j + 2])]
+            elif j > 0 and " ".join(words[j - 1 : j + 1]) in ctx:
+                lo, hi, hit = j - 1, j, ctx[" ".join(words[j - 1 : j + 1])]
+            if hit:
+                dist = 0 if side == 0 else (a - j if side < 0 else j - b + 1)
+                if best is None or dist < best[0]:
+                    best = (dist, lo, hi, hit[0])
+                break
+    return (best[3], best[1], best[2]) if best else None
+
+
+def _resolve_slowness(text: str, language: str, toks: list, words: list[str], found: list, negators) -> list:
+    """Re-tag slowness cues by what is slow, and add cues for bare slowness words next to a context word."""
+    slow_tags = ("poor_quality", "late_or_wrong_delivery/late", "late_chat_response")
+    slow_words = SLOW.get(language, frozenset()) | SLOW["en"]
+    out = list(found)
+    starts = {t[1]: k for k, t in enumerate(toks)}
+    ends = {t[2]: k for k, t in enumerate(toks)}
+    covered: dict[int, int] = {}  # token index -> index in out of the cue covering it
+    for n, c in enumerate(out):
+        if c.start in starts and c.end in ends:
+            for k in range(starts[c.start], ends[c.end] + 1):
+                covered[k] = n
+    drop: set[int] = set()
+    for i, w in enumerate(words):
+        if w not in slow_words or words[i + 1 : i + 2] and words[i + 1] in _NOT_SLOW_AFTER.get(w, ()):
+            continue
+        n = covered.get(i)
+        old = out[n] if n is not None else None
+        if old is not None and (old.tag not in slow_tags or n in drop):
+            continue
+        a, b = (starts[old.start], ends[old.end] + 1) if old is not None else (i, i + 1)
+        target = _slow_target(words, a, b, language)
+        if target is None:
+            continue  # no context: a listed phrase keeps its tag, a bare word is no cue
+        tag, j, jj = target
+        if w in _LONG_ONLY and tag == "poor_quality":
+            continue
+        if tag == "refund":
+            if old is not None:
+                drop.add(n)
+            continue
+        lo, hi = min(a, j), max(b - 1, jj)
+        start, end = toks[lo][1], toks[hi][2]
+        negated = old.negated if old is not None else (words[i] not in negators and _before(words, i, negators, 3))
+        if old is not None and old.tag == tag and a <= j < b:
+            continue  # "slow delivery", "rep chậm": the phrase already says what is slow
+        if old is not None:
+            drop.add(n)
+        for m, c in enumerate(out):  # a cue of the same cause inside the new span ("transportadora") is absorbed
+            if m not in drop and c.cause == tag.split("/")[0] and c.start >= start and c.end <= end:
+                drop.add(m)
+        out.append(Cue(tag, start, end, text[start:end], negated, context=True))
+        for k in range(lo, hi + 1):
+            covered[k] = len(out) - 1
+    return sorted((c for m, c in enumerate(out) if m not in drop), key=lambda c: c.start)
+
+
+def _resolve_thai_slowness(text: str, found: list) -> list:
+    out = list(found)
+    for m in re.finditer(_THAI_SLOW, text):
+        s, e = m.start(), m.end()
+        best = None
+        for tag, nouns in _THAI_SLOW_CONTEXT.items():
+            for noun in nouns:
+                for nm in re.finditer(re.escape(noun), text[max(0, s - 3 * _SLOW_REACH) : e + 3 * _SLOW_REACH]):
+                    ns = nm.start() + max(0, s - 3 * _SLOW_REACH)
+                    ne = ns + len(noun)
+                    gap = text[min(ne, s) : max(ns, e)] if ns < s else text[e:ns]
+                    if " " in gap or _THAI_CONTRAST in gap:
+                        continue
+                    dist = max(0, s - ne, ns - e)
+                    if best is None or dist < best[0]:
+                        best = (dist, tag, ns, ne)
+        if best is None:
+            continue
+        _, tag, ns, ne = best
+        slow_tags = ("poor_quality", "late_or_wrong_delivery/late", "late_chat_response")
+        old = [c for c in out if c.start < e and c.end > s and c.tag in slow_tags]
+        if any(c.tag not in slow_tags for c in out if c.start < e and c.end > s):
+            continue
+        out = [c for c in out if c not in old]
+        if tag == "refund":
+            continue
+        start, end = min([s, ns] + [c.start for c in old]), max([e, ne] + [c.end for c in old])
+        negated = bool(_THAI_NEGATION.search(text[max(0, s - 6) : s]))
+        out = [c for c in out if not (c.cause == tag.split("/")[0] and c.start >= start and c.end <= end)]
+        out.append(Cue(tag, start, end, text[start:end], negated, context=True))
+    return sorted(out, key=lambda c: c.start)
+
+
+STOPWORDS: frozenset[str] = _words(
+    # en
+    "the a an and or is was were be been being are am it its it's this that these those i my me mine we our us you "
+    "your he his she her they them their to of for with on at in by from as so very too really just quite also then "
+    "than but not no yes do does did done have has had will would can could should shall may might must get got "
+    "there here what when which who whom how all any some more most much many one again still even only out up down "
+    "about into over after before because if while im ive id its thats dont didnt doesnt wasnt isnt such own same "
+    "other both each few nor off once ok lol pls please"
+    # pt
+    " o os a as um uma uns umas de do da dos das em no na nos nas num numa que q e foi era ser sou seu sua seus suas "
+    "esta estava estao ta tava muito mt mto muita muitos muitas mais menos pra pro para por com sem se me mim meu "
+    "minha meus minhas eu ele ela eles elas isso esse essa este esta isto ainda ja tambem tb so bem mas ou ao aos "
+    "pelo pela pelos pelas ter tem tinha teve q pq porque vc voce voces nao n nem lhe la aqui ai entao quando como "
+    "tao tudo todo toda todos todas nada algo"
+    # es
+    " el la los las un una unos unas de del que y es fue era ser soy muy mas para pa por con sin se me mi mis yo lo "
+    "le les su sus ya tambien pero o al en este esta esto eso esa ese estos estas hay tan todo toda nada algo como "
+    "cuando porque xq aqui ahi asi"
+    # id / ms
+    " yang yg dan di ke dari ini itu nya aja saja sih dong deh kok banget bgt bngt sudah udah udh sdh dah sangat sgt "
+    "sekali juga jg aku saya sy gue gw kak kakak gan min tp tapi dengan dgn untuk utk buat ada adalah karena krn jadi "
+    "jd lagi lg ya yah je sahaja la lah pun pon tu ni kami awak kita mereka dia pula pulak lah kah tak x ga gak tidak "
+    "tdk belum blm bisa boleh mau nak akan telah sama sm kalo kalau klu pas trs terus"
+    # vi
+    " la cua va co duoc dc roi nhung nhu nay thi ma cho voi rat qua lam nha oi vay sao gi cung de mot toi minh ban "
+    "em anh chi ne nhe a ah the khi con nao nua den tu o ra vao len"
+)
+"""Folded function words of the 7 languages: never the evidence of a model decision."""
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# "Ordered X, got Y": an order verb with a colour/size, then a receive verb with a different colour/size of the
+# same kind, in the same sentence, is a wrong item ("pesen warna hitam yg dateng warna putih", "pedi M e veio G").
+# ---------------------------------------------------------------------------------------------------------------
+_ORDER_VERBS = _words(
+    "ordered order asked chose picked selected bought pesen pesan psn beli pilih milih pesanan pedi comprei escolhi "
+    "encomendei pedimos compre elegi dat chon mua"
+)
+_GOT_VERBS = _words(
+    "got get received receive shipped sent came arrived delivered gave dateng datang dtg dapet dapat dpt dikirim "
+    "kirim sampai sampe nyampe dikasih terima recebi veio vieram chegou mandaram enviaram entregaram llego llegaron "
+    "recibi mandaron enviaron vino giao nhan gui"
+)
+_COLOURS = _words(
+    "black white red blue green pink yellow grey gray brown purple beige navy orange hitam putih merah biru hijau "
+    "kuning abu coklat ungu oren preto preta branco branca vermelho vermelha azul verde rosa amarelo amarela cinza "
+    "marrom roxo roxa bege laranja negro negra blanco blanca rojo roja amarillo amarilla gris marron morado morada "
+    "naranja den trang do xanh hong vang xam nau tim"
+)
+_SIZES = _words("xs s m l xl xxl xxxl 2xl 3xl 4xl small medium large p g gg pp eg")
+_SIZE_WORDS = _words("size tamanho talla ukuran saiz numero nomor number no talle")
+_WRONG_REACH = 5  # tokens from a verb to its colour/size
+
+
+def _attribute(words: list[str], k: int) -> tuple[str, str] | None:
+    w = words[k]
+    if w in _COLOURS:
+        return "colour", w
+    if w in _SIZES or (w.isdigit() and k > 0 and words[k - 1] in _SIZE_WORDS):
+        return "size", w
+    return None
+
+
+def _ordered_got(text: str, toks: list, words: list[str]) -> list[Cue]:
+    """Wrong-item cues for "ordered <colour/size> ... got <another colour/size>" in one sentence."""
+    out: list[Cue] = []
+    for i, w in enumerate(words):
+        if w not in _ORDER_VERBS:
+            continue
+        first = None
+        for k in range(i + 1, min(i + 1 + _WRONG_REACH, len(words))):
+            if words[k] in _SENTENCE_BREAK:
+                break
+            if (first := _attribute(words, k)) is not None:
+                break
+        if first is None:
+            continue
+        for r in range(k + 1, min(k + 12, len(words))):
+            if words[r] in _SENTENCE_BREAK:
+                break
+            if words[r] not in _GOT_VERBS:
+                continue
+            for q in range(r + 1, min(r + 1 + _WRONG_REACH, len(words))):
+                got = _attribute(words, q)
+                if words[q] in _SENTENCE_BREAK or got is not None:
+                    break
+            if got is not None and got[0] == first[0] and got[1] != first[1]:
+                start, end = toks[i][1], toks[q][2]
+                out.append(Cue("late_or_wrong_delivery/wrong", start, end, text[start:end], False, context=True))
+            break
+        if out:
+            break
+    return out
