@@ -59,6 +59,7 @@ FATAL_CASES = {
     "missing_column.csv": ["missing_column.csv", "'rating'", "required column is missing", "--mapping"],
     "duplicate_header.csv": ["duplicate_header.csv", "'review_id'", "twice"],
     "does_not_exist.csv": ["does_not_exist.csv", "not found"],
+    "xlsx_named_csv.csv": ["xlsx_named_csv.csv", "is an XLSX (zip) file, not CSV text"],
 }
 
 

@@ -57,7 +57,24 @@ def read_table(path: str | Path, sheet: str | int | None = None) -> RawTable:
     return read_csv_bytes(path, data)
 
 
+_BINARY_SIGNATURES = {
+    b"PK\x03\x04": "an XLSX (zip) file",
+    b"PAR1": "a Parquet file",
+    b"\x89PNG": "a PNG image",
+    b"%PDF": "a PDF document",
+    b"\xd0\xcf\x11\xe0": "an old Excel (.xls) file",
+}
+
+
 def read_csv_bytes(path: Path, data: bytes) -> RawTable:
+    for signature, kind in _BINARY_SIGNATURES.items():
+        if data.startswith(signature):
+            raise DataFileError(
+                path,
+                f"is {kind}, not CSV text",
+                expected="a CSV file",
+                todo="Give the file its right ending or re-export it as CSV",
+            )
     notes: list[str] = []
     text = _decode(path, data, notes)
     if "\x00" in text:
