@@ -40,17 +40,12 @@ def test_user_mistakes_exit_2_with_one_line(capsys):
     assert code == 2 and len(err) == 1 and err[0].startswith("error: ") and "'rating'" in err[0]
 
 
-def test_unusable_data_exits_2(capsys):
-    code = main(
-        [
-            "validate",
-            "--orders",
-            str(CORPUS / "header_only.csv").replace("header_only", "header_only"),
-            "--reviews",
-            str(CORPUS / "reviews_ok.csv"),
-        ]
-    )
+def test_unusable_data_exits_2(tmp_path, capsys):
+    orders = tmp_path / "orders.csv"
+    orders.write_text((CORPUS / "orders.csv").read_text().splitlines()[0] + "\n")  # header, no rows
+    code = main(["validate", "--orders", str(orders), "--reviews", str(CORPUS / "header_only.csv")])
     assert code == 2
+    assert "the data is not usable: no order row could be used" in capsys.readouterr().err
 
 
 def test_no_traceback_from_the_console_script():

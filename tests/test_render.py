@@ -196,8 +196,6 @@ def test_one_failing_shop_does_not_stop_the_others(tmp_path):
 def test_cli_exit_status_is_1_when_a_shop_fails(tmp_path, monkeypatch, capsys):
     import toolkit.render
 
-    real = toolkit.render.render_one
-
     def flaky(shop_id, *args, **kwargs):
         raise RuntimeError("kernel died")
 
@@ -205,7 +203,8 @@ def test_cli_exit_status_is_1_when_a_shop_fails(tmp_path, monkeypatch, capsys):
     monkeypatch.setattr(toolkit.render, "ProcessPoolExecutor", _InlineExecutor)
     code = main(["report", "--shop", "shop-tiny", "--as-of", "2026-10-31", "--out", str(tmp_path)])
     assert code == 1 and "FAILED shop-tiny: RuntimeError: kernel died" in capsys.readouterr().err
-    assert real is not flaky
+    assert not (tmp_path / "2026-10-31" / f"{safe_name('shop-tiny')}.html").exists()
+    assert "report failed" in (tmp_path / "2026-10-31" / "index.html").read_text()
 
 
 class _InlineExecutor:

@@ -21,7 +21,7 @@ import pandas as pd
 from toolkit import olist
 from toolkit.errors import DataFileError, ParameterError
 from toolkit.mapping import Mapping, load_mapping, to_canonical
-from toolkit.model import CHATS, ORDERS, PRODUCTS, REVIEWS, TABLES, empty_frame
+from toolkit.model import TABLES, empty_frame
 from toolkit.readers import ROW_COLUMN, read_table
 from toolkit.validate import FILE_COLUMN, SET_ASIDE_COLUMNS, ParseOptions, link_reviews, validate_table
 
@@ -265,8 +265,4 @@ __all__ = [
     "LoadReport",
     "FileReport",
     "SAMPLES_DIR",
-    "ORDERS",
-    "REVIEWS",
-    "PRODUCTS",
-    "CHATS",
 ]

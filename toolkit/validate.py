@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 
-from toolkit.model import KIND_DTYPE, KIND_EXPECTED, ORDERS, REVIEWS, Kind, OrderStatus, Table, schema
+from toolkit.model import KIND_DTYPE, KIND_EXPECTED, ORDERS, REVIEWS, Kind, Table, schema
 from toolkit.readers import ROW_COLUMN
 
 FILE_COLUMN = "_file"
@@ -274,4 +274,4 @@ def link_reviews(
     return reviews[~rejected].reset_index(drop=True), pd.concat(aside, ignore_index=True).drop(columns=_POS)
 
 
-__all__ = ["ParseOptions", "parse_timestamps", "validate_table", "link_reviews", "OrderStatus"]
+__all__ = ["ParseOptions", "parse_timestamps", "validate_table", "link_reviews"]
