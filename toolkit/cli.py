@@ -145,6 +145,31 @@ def _evaluate(args: argparse.Namespace) -> int:
     return 0
 
 
+def _train(args: argparse.Namespace) -> int:
+    """Retrain the cause model with your corrections on top of the shipped data; writes ``models/`` here."""
+    from toolkit.causes import USER_MODEL_DIR, train
+    from toolkit.readers import read_table
+
+    reviews = None
+    if any(not {"text", "review_text"} & set(read_table(p).frame.columns) for p in args.labels):
+        reviews = load_from_args(args, need_orders=False).reviews
+        reviews = reviews.assign(review_text=reviews["review_text"].fillna("").astype(str))
+    out = train(args.out or USER_MODEL_DIR, overrides=list(args.labels), override_reviews=reviews)
+    print(f"wrote {out} (loaded in preference to the packaged model when you run from this folder)")
+    return 0
+
+
+def _train_parser(sub, data: argparse.ArgumentParser) -> None:
+    p = sub.add_parser(
+        "train", parents=[data], help="retrain the cause classifier with your corrections (writes ./models/)"
+    )
+    p.add_argument(
+        "--labels", nargs="+", required=True, metavar="FILE", help="review_id,cause[,text]: your corrections"
+    )
+    p.add_argument("--out", type=Path, metavar="DIR", help="where the model goes (default: models/ here)")
+    p.set_defaults(run=_train)
+
+
 def _report(args: argparse.Namespace) -> int:
     from toolkit.render import render_reports
     from toolkit.report import ReportSettings
@@ -202,6 +227,8 @@ def build_parser() -> argparse.ArgumentParser:
         "--labels", required=True, metavar="FILE", help="CSV: cause and text (or review_id of the data), language"
     )
     p.set_defaults(run=_evaluate)
+
+    _train_parser(sub, data)
 
     p = sub.add_parser("report", parents=[data, window], help="render per-shop HTML health reports")
     which = p.add_mutually_exclusive_group()
