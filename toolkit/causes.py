@@ -166,6 +166,8 @@ _SPAM = re.compile(r"https?://|www\.|\.com/|bit\.ly|wa\.me/", re.I)
 _NO_LETTERS = re.compile(r"^[\W\d_]*$")
 _STRETCH = re.compile(r"([^\W\d_])\1{2,}")  # "pessimoooo": stretched letters count as two for the model
 _REPORT_WINDOW_DAYS = 30
+_GENERIC_MAX_WORDS = 8  # above this many words a generic cue ("terrible") no longer decides the cause
+_PRAISE_MAX_WORDS = 12  # a 1-2 star text up to this long with only praise words reads as praise (mismatch)
 _PACKING_TAG = f"{Cause.DAMAGED_ITEM_OR_PACKAGE.value}/packing"
 
 
@@ -757,6 +759,9 @@ def _decide(
     cues = [replace(c, tag=_PACKING_TAG) if c.tag == "packing" else c for c in cues]
     active = [c for c in cues if not c.negated]
     complaint = [c for c in active if c.cause in col and c.cause != POSITIVE]
+    if len(text.split()) > _GENERIC_MAX_WORDS:
+        # "terrible", "disappointing" say nothing about why: in a longer text the model reads the reason
+        complaint = [c for c in complaint if c.cause != Cause.UNSPECIFIED.value]
     strong = [c for c in complaint if not c.weak]
     praise = [c for c in active if c.tag == "praise"] if not strong else []
     if praise and _contrast_after(text, praise[0].end):
@@ -805,9 +810,11 @@ def _decide(
         rule[k] = max(rule[k], _RULE_WEIGHT[POSITIVE])
     praised = False
     if stars <= 2 and classes[k] == POSITIVE:
-        # the label set is closed for 1-2 stars: never `positive`. Praise words and no complaint cue -> the text
-        # praises what the stars condemn (unspecified, flagged); otherwise the best complaint cause.
-        if praise and not complaint:
+        # the label set is closed for 1-2 stars: never `positive`. Praise words, no complaint cue, and a short text
+        # or a model whose first choice is praise too (a long 1-2 star text nearly always gives a reason) -> the text praises what the stars condemn (unspecified, flagged); otherwise the best
+        # complaint cause.
+        short = len(text.split()) <= _PRAISE_MAX_WORDS
+        if praise and not complaint and (short or int(p.argmax()) == col[POSITIVE]):
             praised = True
             k = col[Cause.UNSPECIFIED.value]
         else:

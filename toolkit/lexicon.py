@@ -536,6 +536,8 @@ ms: x elok | tak elok | tidak elok | x bagus | tak bagus | x recommend
 pt: nao recomendo | n recomendo | nao gostei do produto | insatisfeito | insatisfeita
 es: no lo recomiendo | no recomiendo | no me gusto nada
 vi: khong tot | ko tot | khong nen mua | ko nen mua
+tl: pangit | panget | hindi maganda | di maganda | sayang pera | sayang ang pera | hindi recommended | di recommended
+  | nakakadismaya | dismayado
 """,
     "packing": """
 en: no bubble wrap | without bubble wrap | thin plastic bag | only a plastic bag | poorly packed | badly packed
