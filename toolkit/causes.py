@@ -811,8 +811,8 @@ def _decide(
     praised = False
     if stars <= 2 and classes[k] == POSITIVE:
         # the label set is closed for 1-2 stars: never `positive`. Praise words, no complaint cue, and a short text
-        # or a model whose first choice is praise too (a long 1-2 star text nearly always gives a reason) -> the text praises what the stars condemn (unspecified, flagged); otherwise the best
-        # complaint cause.
+        # or a model whose first choice is praise too (a long 1-2 star text nearly always gives a reason): the text
+        # praises what the stars condemn (unspecified, flagged). Otherwise the best complaint cause.
         short = len(text.split()) <= _PRAISE_MAX_WORDS
         if praise and not complaint and (short or int(p.argmax()) == col[POSITIVE]):
             praised = True
