@@ -33,7 +33,28 @@ def _data_options() -> argparse.ArgumentParser:
     which.add_argument("--preset", choices=presets(), help="built-in column mapping (default: canonical)")
     which.add_argument("--mapping", metavar="FILE", help="a column mapping file (TOML; copy a preset to start)")
     group.add_argument("--tz", default="UTC", metavar="ZONE", help="market time zone, e.g. Asia/Jakarta (default UTC)")
+    _export_options(group)
     return parent
+
+
+def _export_options(group: argparse._ArgumentGroup) -> None:
+    """Facts a marketplace export lacks, supplied openly (the load report lists what was derived)."""
+    group.add_argument("--shop-id", metavar="NAME", help="the shop of exports that name none (default: folder name)")
+    group.add_argument(
+        "--region", metavar="CODE", help="market of the export (US, ID, MY, TH, VN, ...): sets the date order"
+    )
+    group.add_argument(
+        "--handling-days",
+        type=float,
+        metavar="N",
+        help="handling time: ship-by = payment time + N days where the export has no deadline (preset default)",
+    )
+    group.add_argument(
+        "--delivery-days",
+        type=float,
+        metavar="N",
+        help="delivered = shipped + N days where the export has no delivery time (preset default)",
+    )
 
 
 def load_from_args(args: argparse.Namespace, need_orders: bool = True) -> ShopData:
@@ -47,6 +68,10 @@ def load_from_args(args: argparse.Namespace, need_orders: bool = True) -> ShopDa
         mapping=args.mapping,
         tz=args.tz,
         need_orders=need_orders,
+        shop_id=args.shop_id,
+        region=args.region,
+        handling_days=args.handling_days,
+        delivery_days=args.delivery_days,
     )
 
 

@@ -237,8 +237,9 @@ def load_shop_data(
         notes.setdefault(str(path), []).extend(plan.notes)
         canonical = plan.frame
         tmap = opts_map.tables[name]
-        if tmap.from_order and "orders" in frames:
-            canonical, unknown = _from_order(canonical, frames["orders"], tmap.from_order)
+        lacking = tuple(c for c in tmap.from_order if c not in canonical.columns)
+        if lacking and "orders" in frames:
+            canonical, unknown = _from_order(canonical, frames["orders"], lacking)
             aside.append(unknown)
         frames[name], rejected = validate_table(
             TABLES[name],

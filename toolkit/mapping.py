@@ -42,6 +42,7 @@ Built-in presets live in ``toolkit/mappings/``; copy one and edit it for an expo
 from __future__ import annotations
 
 import tomllib
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -70,7 +71,7 @@ class Derivation:
 @dataclass(frozen=True)
 class StatusRule:
     status: str
-    column: str
+    column: tuple[str, ...]  # export headers; the first present
     values: tuple[str, ...] = ()  # casefolded
     above: float | None = None
     filled: bool = False
@@ -230,7 +231,7 @@ def _parse_table(top: _Spec, table_name: str, path: Path) -> TableMapping:
     for column in values_spec.data:
         check_column(f"{table_name}.values", column)
         vmap = values_spec.section(column)
-        values[column] = {str(k).casefold(): vmap.get(k, str, "", "a text") for k in vmap.data}
+        values[column] = {fold(k): vmap.get(k, str, "", "a text") for k in vmap.data}
     const_spec = section.section("constants")
     constants = {}
     for column in const_spec.data:
@@ -282,8 +283,8 @@ def _parse_table(top: _Spec, table_name: str, path: Path) -> TableMapping:
         rules.append(
             StatusRule(
                 status,
-                r.get("column", str, "", "an export header"),
-                tuple(v.casefold() for v in r.names("is")),
+                r.names("column"),
+                tuple(fold(v) for v in r.names("is")),
                 float(above) if above is not None else None,
                 r.get("filled", bool, False, "true or false"),
                 _check_statuses(path, r.where, r.names("when_status")),
@@ -319,7 +320,7 @@ def known_headers(mapping: Mapping, table_name: str) -> set[str]:
     tmap = mapping.tables[table_name]
     names = [h for headers in tmap.columns.values() for h in headers]
     names += [h for headers in tmap.combine.values() for h in headers]
-    names += [h for d in tmap.derive for h in d.sources] + [r.column for r in tmap.status_rules]
+    names += [h for d in tmap.derive for h in d.sources] + [h for r in tmap.status_rules for h in r.column]
     return {norm_header(h) for h in names}
 
 
@@ -398,15 +399,16 @@ def to_canonical(
             out[column] = frame[column]
     for column, vmap in tmap.values.items():
         if column in out.columns:
-            folded = out[column].astype("str").str.strip().str.casefold()
+            folded = out[column].astype("str").str.strip().map(fold, na_action="ignore")
             out[column] = folded.map(vmap).fillna(out[column])
     for rule in tmap.status_rules:
-        header = by_norm.get(norm_header(rule.column))
+        header = next((by_norm[norm_header(c)] for c in rule.column if norm_header(c) in by_norm), None)
         if header is None or "order_status" not in out.columns:
             continue
+        used.add(header)
         raw = frame[header].astype("str").str.strip()
         if rule.values:
-            hit = raw.str.casefold().isin(rule.values)
+            hit = raw.map(fold, na_action="ignore").isin(rule.values)
         elif rule.above is not None:
             hit = parse_number(raw) > rule.above
         else:
@@ -422,6 +424,11 @@ def to_canonical(
         more = f" and {len(ignored) - 10} more" if len(ignored) > 10 else ""
         result.notes.append(f"ignored column(s) not in the data model: {', '.join(ignored[:10])}{more}")
     return result
+
+
+def fold(value: object) -> str:
+    """A value as matched: Unicode-normalised (NFC), case-folded, outer spaces removed."""
+    return unicodedata.normalize("NFC", str(value)).strip().casefold()
 
 
 def _filled(values: pd.Series) -> pd.Series:
