@@ -167,7 +167,7 @@ def _read_workbook(
     start = _find_header(rows, known)
     header = [str(h).strip() if pd.notna(h) else "" for h in grid.iloc[start]]
     body = grid.iloc[start + 1 :]
-    numbers = [int(i) + 2 for i in body.index]  # the sheet's own row numbers (header row = 1 + offset)
+    numbers = [int(i) + 1 for i in body.index]  # the sheet's own row numbers (its first row is 1)
     keep = [i for i, h in enumerate(header) if h]
     frame = pd.DataFrame({header[i]: body.iloc[:, i].astype("str").to_numpy() for i in keep})
     frame = frame.replace({"nan": pd.NA})
