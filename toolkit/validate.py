@@ -42,6 +42,12 @@ class ParseOptions:
     tz: str = "UTC"
     dayfirst: bool = True
     reviews_before_delivery: str = "set_aside"  # or "keep"
+    earliest: str = "2000-01-01"  # a time before this is implausible (an epoch 0 or a typo)
+    future_days: int = 366  # a time more than this many days after today is implausible (deadlines excepted)
+
+
+# Deadlines and promises may lie in the future; times that happened may not.
+_FUTURE_ALLOWED = {"ship_by", "promised_delivery_at"}
 
 
 def _set_aside(table: Table, rows: pd.DataFrame, reason: str, value: pd.Series | str | None = None) -> pd.DataFrame:
@@ -254,6 +260,7 @@ def validate_table(
     if table is ORDERS:
         typed["quantity"] = typed["quantity"].fillna(1)
 
+    aside.extend(_implausible_times(table, frame, typed, opts))
     rejected = _rows_of(aside, frame)
     try:
         schema(table).validate(typed[~rejected], lazy=True)
@@ -278,6 +285,34 @@ def validate_table(
     clean[FILE_COLUMN] = frame.loc[~rejected, FILE_COLUMN]
     clean[ROW_COLUMN] = frame.loc[~rejected, ROW_COLUMN]
     return clean.reset_index(drop=True), pd.concat(aside, ignore_index=True).drop(columns=_POS)
+
+
+def _implausible_times(table: Table, frame: pd.DataFrame, typed: pd.DataFrame, opts: ParseOptions) -> list:
+    """Times before a floor or far in the future, and an order delivered or shipped before it was created."""
+    floor = pd.Timestamp(opts.earliest, tz="UTC")
+    ceiling = pd.Timestamp.now(tz="UTC").normalize() + pd.Timedelta(days=opts.future_days)
+    out = []
+    for column in table.columns:
+        if column.kind is not Kind.TIMESTAMP:
+            continue
+        values = typed[column.name]
+        early = (values < floor).fillna(False).astype(bool)
+        if early.any():
+            out.append(
+                _set_aside(table, frame[early], f"{column.name}: implausible, before {opts.earliest}", values[early])
+            )
+        if column.name not in _FUTURE_ALLOWED:
+            late = (values > ceiling).fillna(False).astype(bool)
+            if late.any():
+                reason = f"{column.name}: implausible, more than {opts.future_days} days after today"
+                out.append(_set_aside(table, frame[late], reason, values[late]))
+    if table is ORDERS:  # delivered before it was created or shipped
+        for column, what in (("created_at", "created"), ("shipped_at", "shipped")):
+            before = (typed["delivered_at"] < typed[column]).fillna(False).astype(bool)
+            if before.any():
+                reason = f"delivered_at: before the order was {what}"
+                out.append(_set_aside(table, frame[before], reason, typed["delivered_at"][before]))
+    return out
 
 
 def _collapse_units(frame: pd.DataFrame, present: list[str]) -> tuple[pd.DataFrame, int]:
