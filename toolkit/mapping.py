@@ -439,7 +439,7 @@ def _filled(values: pd.Series) -> pd.Series:
 def _missing(
     path: Path, table_name: str, canonical: str, headers: tuple[str, ...], by_norm: dict, mapping: Mapping
 ) -> DataFileError:
-    shown = ", ".join(repr(c) for c in list(by_norm.values())[:12])
+    shown = ", ".join(repr(str(c)[:40]) for c in list(by_norm.values())[:12])
     more = f" (and {len(by_norm) - 12} more)" if len(by_norm) > 12 else ""
     todo = f"Check the file is the {table_name} export for the '{mapping.name}' mapping"
     if canonical == "shop_id":

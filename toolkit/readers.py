@@ -23,6 +23,7 @@ from toolkit.errors import DataFileError
 
 DELIMITERS = (",", ";", "\t", "|")
 ROW_COLUMN = "_row"  # the row number a person sees in a spreadsheet: the header is row 1
+csv.field_size_limit(1 << 30)  # a long field is set aside by the validator with its reason, not a reader crash
 
 
 @dataclass
@@ -343,12 +344,23 @@ def _decode(path: Path, data: bytes, notes: list[str]) -> str:
 
 
 def _sniff_delimiter(text: str) -> str:
-    """The candidate that splits the header into most fields (and the first data row alike)."""
-    lines = text.lstrip("\n").split("\n", 2)[:2]
+    """The candidate that splits the header into most fields (and the first data record alike).
+
+    Records, not lines: a quoted field of the first data row may hold a line break.
+    """
+    sample = text.lstrip("\n")[:65536]
     best, best_fields = ",", 1
     for delimiter in DELIMITERS:
-        counts = [len(next(csv.reader([line], delimiter=delimiter), [])) for line in lines]
-        if counts[0] > best_fields and (len(counts) == 1 or counts[1] >= counts[0] or counts[1] == 0):
+        counts = []
+        try:
+            for record in csv.reader(io.StringIO(sample, newline=""), delimiter=delimiter):
+                if record:
+                    counts.append(len(record))
+                if len(counts) == 2:
+                    break
+        except csv.Error:
+            continue
+        if counts and counts[0] > best_fields and (len(counts) == 1 or counts[1] >= counts[0]):
             best, best_fields = delimiter, counts[0]
     return best
 
@@ -399,7 +411,6 @@ def _parse_fast(text: str, header: list[str], delimiter: str) -> tuple[pd.DataFr
 
 def _parse_exact(text: str, header: list[str], delimiter: str) -> tuple[pd.DataFrame, list[tuple[int, str]]]:
     """The standard library's parser, row by row: slower, but it knows each row's number."""
-    csv.field_size_limit(1 << 30)
     rows: list[list[str]] = []
     numbers: list[int] = []
     malformed: list[tuple[int, str]] = []

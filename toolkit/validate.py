@@ -193,6 +193,7 @@ def _parse_column(table: Table, frame: pd.DataFrame, name: str, opts: ParseOptio
     text = text.where(text != "")
     if kind in (Kind.RATING, Kind.COUNT):
         whole = text.str.match(_WHOLE, na=False)
+        whole &= text.str.len() <= 15  # beyond 64-bit integers (and any real count): not a count
         bad = text.notna() & ~whole
         number = pd.to_numeric(text.where(whole), errors="coerce").astype("Int64")
         if kind is Kind.RATING:
