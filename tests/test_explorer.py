@@ -226,7 +226,7 @@ def _digest(folder) -> dict[str, str]:
 
 
 def test_labelling_writes_the_labels_file_and_reclassifies(tmp_path, explorer):
-    ex = Explorer(explorer.data, explorer.classified, labels_path=tmp_path / "labels" / "labels.csv")
+    ex = Explorer(explorer.analysis, labels_path=tmp_path / "labels" / "labels.csv")
     samples = _digest(SAMPLES_DIR)
     app = LabellingApp(ex, shop_id="shop-quality")
     review_id = app.review.value
@@ -249,7 +249,7 @@ def test_labelling_writes_the_labels_file_and_reclassifies(tmp_path, explorer):
     assert _digest(SAMPLES_DIR) == samples
 
     # a new explorer over the same labels file starts with the correction applied
-    again = Explorer(explorer.data, explorer.classified, labels_path=ex.labels_path)
+    again = Explorer(labels_path=ex.labels_path)
     reviews = again.shop_frames("shop-quality")["reviews"].set_index("review_id")
     assert reviews.loc[review_id, "cause"] == "not_as_described"
     # and the corrected cause reaches the rates (by-cause contributions)

@@ -26,8 +26,9 @@ import pandas as pd
 
 from toolkit.errors import DataFileError, MappingError
 from toolkit.model import TABLES
+from toolkit.paths import MAPPINGS_DIR
 
-PRESET_DIR = Path(__file__).parent / "mappings"
+PRESET_DIR = MAPPINGS_DIR
 
 
 @dataclass(frozen=True)

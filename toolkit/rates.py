@@ -44,7 +44,7 @@ Examples
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import UTC, date, timedelta
 from typing import Any, Literal
 
@@ -59,11 +59,11 @@ else:
     POLARS_FOR_PANDAS = True
 
 from toolkit.errors import ParameterError
+from toolkit.settings import EPOCH, Settings, day_number
 from toolkit.taxonomy import Area, Cause
 
 Z95 = 1.959963984540054
 NEGATIVE_MAX_STARS = 2
-EPOCH = date(1970, 1, 1)
 
 PRODUCT_CAUSES = tuple(c.value for c in Cause if c.area is Area.PRODUCT)
 SERVICE_CAUSES = tuple(c.value for c in Cause if c.area in (Area.FULFILMENT, Area.SERVICE))
@@ -93,88 +93,16 @@ RATE_COLUMNS = [
     *FLAGS.values(),
     *(f"{r}{s}" for r in RATES for s in ("", "_low", "_high")),
     "status",
+    "product_nrr_status",
+    "service_nrr_status",
     "small_sample",
 ]
 
 Frame = Any  # a pandas/Polars DataFrame, a Polars LazyFrame or a DuckDB relation
 
 
-@dataclass(frozen=True)
-class RateConfig:
-    """The parameters of every rate: as-of day, window, time zone, anchor, rating and thresholds.
-
-    Parameters
-    ----------
-    as_of : date
-        The last day of the window (inclusive), in the shop's time zone.
-    window_days : int
-        Length of the window in calendar days (30 for SNRR, 60 for SPS).
-    tz : str
-        The shop's market time zone (IANA name); calendar days are taken there.
-    anchor : {"review", "order"}
-        What places a negative in the window: its review day, or its order's delivery day.
-    rating : {"latest", "initial"}
-        Which star rating decides whether a review is negative.
-    target, strict : float
-        Thresholds (fractions): above ``target`` is ``above_target``; above ``strict`` is ``above_strict``.
-    min_orders : int
-        Below this many delivered orders in the window a rate is flagged ``small_sample``.
-
-    Examples
-    --------
-    >>> RateConfig(as_of=date(2024, 5, 30)).first_day
-    datetime.date(2024, 5, 1)
-    """
-
-    as_of: date
-    window_days: int = 30
-    tz: str = "UTC"
-    anchor: Literal["review", "order"] = "review"
-    rating: Literal["latest", "initial"] = "latest"
-    target: float = 0.01
-    strict: float = 0.005
-    min_orders: int = 100
-
-    def __post_init__(self) -> None:
-        from toolkit.load import check_tz
-
-        if not isinstance(self.as_of, date):
-            raise ParameterError(f"as_of must be a date, got {self.as_of!r}; pass e.g. date(2024, 5, 30)")
-        if self.window_days < 1:
-            raise ParameterError(f"window_days must be at least 1, got {self.window_days}")
-        if self.anchor not in ("review", "order"):
-            raise ParameterError(f"anchor must be 'review' or 'order', got {self.anchor!r}")
-        if self.rating not in ("latest", "initial"):
-            raise ParameterError(f"rating must be 'latest' or 'initial', got {self.rating!r}")
-        if not 0 <= self.strict <= self.target <= 1:
-            raise ParameterError(f"need 0 <= strict <= target <= 1, got strict={self.strict}, target={self.target}")
-        check_tz(self.tz)
-
-    @property
-    def first_day(self) -> date:
-        """The first day of the window."""
-        return self.as_of - timedelta(days=self.window_days - 1)
-
-    @property
-    def last(self) -> int:
-        """``as_of`` as a day number (days since 1970-01-01)."""
-        return day_number(self.as_of)
-
-    @property
-    def first(self) -> int:
-        """The first day of the window as a day number."""
-        return self.last - self.window_days + 1
-
-
-def day_number(day: date) -> int:
-    """Days since 1970-01-01: the integer day key used inside the engines.
-
-    Examples
-    --------
-    >>> day_number(date(1970, 1, 31))
-    30
-    """
-    return (day - EPOCH).days
+RateConfig = Settings
+"""The rate functions' settings: :class:`toolkit.settings.Settings` (one object for every step)."""
 
 
 # ----------------------------------------------------------------------------------------------- engine plumbing
@@ -191,6 +119,44 @@ READ_COLUMNS = (
     *("review_id", "rating", "initial_rating", "created_at", "cause", "responsibility"),
     *("conversation_id", "buyer_message_at", "seller_response_at"),
 )
+
+
+def on_engine(frame: Any, engine: str = "pandas") -> Any:
+    """A canonical pandas frame as an input of ``engine`` (``pandas``, ``polars`` or ``duckdb``), with only the
+    columns the rate functions read, through Arrow (the values are the same on every engine).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> type(on_engine(pd.DataFrame({"shop_id": ["s"]}), "duckdb")).__name__
+    'DuckDBPyRelation'
+    """
+    if engine == "pandas":
+        return frame
+    import pyarrow as pa
+
+    if engine not in ("polars", "duckdb"):
+        raise ParameterError(f"unknown engine {engine!r}; use pandas, polars or duckdb")
+    table = pa.Table.from_pandas(frame[[c for c in frame.columns if c in READ_COLUMNS]], preserve_index=False)
+    if engine == "polars":
+        import polars as pl
+
+        return pl.from_arrow(table)
+    import duckdb
+
+    return duckdb.from_arrow(table)  # the default connection, where _on_backend finds side tables
+
+
+def to_pandas(result: Any) -> Any:
+    """A rate function's result from any engine as a pandas frame (days as ``datetime.date``)."""
+    import pandas as pd
+
+    if isinstance(result, pd.DataFrame):
+        return result
+    native = nw.from_native(result)
+    if isinstance(native, nw.LazyFrame):
+        native = native.collect()
+    return native.to_arrow().to_pandas(date_as_object=True)
 
 
 def _arrow_exact(frame: Any) -> bool:
@@ -472,8 +438,15 @@ def _with_rates(lf: nw.LazyFrame, config: RateConfig) -> nw.LazyFrame:
         .then(nw.lit("above_strict"))
         .otherwise(nw.lit("ok"))
     )
+
+    def sub_status(rate: str, threshold: float) -> nw.Expr:
+        above = nw.when(nw.col(rate) > threshold).then(nw.lit("above_target")).otherwise(nw.lit("ok"))
+        return nw.when(n == 0).then(nw.lit("no_orders")).otherwise(above)
+
     return lf.with_columns(
         status=status,
+        product_nrr_status=sub_status("product_nrr", config.product_target),
+        service_nrr_status=sub_status("service_nrr", config.service_target),
         small_sample=n < config.min_orders,
         window_days=nw.lit(config.window_days, nw.Int64),
         anchor=nw.lit(config.anchor),
