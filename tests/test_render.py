@@ -18,8 +18,8 @@ import pytest
 from toolkit import load_shop_data, rates
 from toolkit.causes import classify_reviews
 from toolkit.cli import main
-from toolkit.render import TEMPLATE, atomic_write, render_reports, safe_name
 from toolkit.pipeline import analyse
+from toolkit.render import TEMPLATE, atomic_write, render_reports, safe_name
 from toolkit.report import pct, redact
 from toolkit.settings import Settings
 from toolkit.source import DataSource
@@ -37,6 +37,8 @@ def _analysis(**source):
 @pytest.fixture(scope="module")
 def samples():
     return _analysis()
+
+
 FETCHING = re.compile(
     r"""(?:src|href|action|poster|data)\s*=\s*["']?\s*(https?:|//)|url\(\s*["']?(https?:|//)|@import""", re.I
 )

@@ -484,9 +484,7 @@ def appendix(rep: ShopReport) -> Html:
     params = pd.DataFrame(values, columns=["parameter", "value"])
     warnings = "".join(f'<p class="warning">{esc(w)}</p>' for w in rep.warnings)
     return Html(
-        "<h2>Appendix: definitions and parameters</h2>"
-        + warnings
-        + "<ul>"
+        "<h2>Appendix: definitions and parameters</h2>" + warnings + "<ul>"
         "<li><strong>Negative review</strong>: 1 or 2 stars (latest rating).</li>"
         "<li><strong>SNRR</strong>: seller-related negative reviews (product quality or seller service; "
         "logistics-caused negatives excluded) / delivered orders, over the window's calendar days in the market "
