@@ -137,6 +137,8 @@ def test_overview_shop_window_and_anchor_change_headline_and_charts(explorer):
     assert app.data["rates"]["window_days"].iloc[0] == 60
     assert app.data["rates"]["delivered_orders"].iloc[0] > before
     assert "60 days" in app.headline.value
+    titles = [layer["encoding"].get("y", {}).get("title") for layer in app.charts["trend"].to_dict()["layer"]]
+    assert "SNRR (60-day trailing)" in titles
 
     app.anchor.value = "order"
     assert app.data["rates"]["anchor"].iloc[0] == "order" and "order anchor" in app.headline.value
