@@ -681,7 +681,6 @@ def test_olist_engines_and_daily_consistency(olist):
 
 @pytest.fixture(scope="module")
 def spark():
-    pytest.importorskip("pyspark", reason="pyspark is not installed (a large download: pip install pyspark, Java 17)")
     from pyspark.sql import SparkSession
 
     # one local core, little memory, one shuffle partition (the default 200 makes small jobs slow), no web UI;
