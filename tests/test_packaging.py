@@ -10,7 +10,7 @@ import tomllib
 
 import yaml
 
-from toolkit.model import markdown_tables
+from toolkit.schema import markdown_tables
 
 from .conftest import REPO
 

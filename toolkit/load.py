@@ -20,9 +20,9 @@ import pandas as pd
 from toolkit import olist
 from toolkit.errors import DataFileError
 from toolkit.mapping import Mapping, load_mapping, to_canonical
-from toolkit.model import TABLES, empty_frame
 from toolkit.paths import SAMPLES_DIR
 from toolkit.readers import ROW_COLUMN, read_table
+from toolkit.schema import TABLES, empty_frame
 from toolkit.settings import check_tz
 from toolkit.validate import FILE_COLUMN, SET_ASIDE_COLUMNS, ParseOptions, link_reviews, validate_table
 
@@ -90,7 +90,7 @@ class LoadReport:
 
 @dataclass
 class ShopData:
-    """Clean canonical tables (see :mod:`toolkit.model`), what was set aside, and the load report."""
+    """Clean canonical tables (see :mod:`toolkit.schema`), what was set aside, and the load report."""
 
     orders: pd.DataFrame
     reviews: pd.DataFrame

@@ -25,8 +25,8 @@ from pathlib import Path
 import pandas as pd
 
 from toolkit.errors import DataFileError, MappingError
-from toolkit.model import TABLES
 from toolkit.paths import MAPPINGS_DIR
+from toolkit.schema import TABLES
 
 PRESET_DIR = MAPPINGS_DIR
 

@@ -175,13 +175,13 @@ _KIND_CHECKS = {
 }
 
 
-def schema(table: Table) -> pa.DataFrameSchema:
+def pandera_schema(table: Table) -> pa.DataFrameSchema:
     """The pandera contract of a clean canonical table (row checks; the key is checked by the loader).
 
     Examples
     --------
-    >>> from toolkit.model import ORDERS, schema
-    >>> schema(ORDERS).columns["order_status"].nullable
+    >>> from toolkit.schema import ORDERS, pandera_schema
+    >>> pandera_schema(ORDERS).columns["order_status"].nullable
     False
     """
     columns = {
