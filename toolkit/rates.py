@@ -54,11 +54,11 @@ from typing import Any, Literal
 import narwhals as nw
 
 from toolkit.errors import ParameterError
+from toolkit.schema import NEGATIVE_MAX_STARS
 from toolkit.settings import EPOCH, Settings, day_number
 from toolkit.taxonomy import Area, Cause
 
 Z95 = 1.959963984540054
-NEGATIVE_MAX_STARS = 2
 
 PRODUCT_CAUSES = tuple(c.value for c in Cause if c.area is Area.PRODUCT)
 SERVICE_CAUSES = tuple(c.value for c in Cause if c.area in (Area.FULFILMENT, Area.SERVICE))

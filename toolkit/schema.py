@@ -164,9 +164,9 @@ CHATS = Table(
 )
 
 TABLES: dict[str, Table] = {t.name: t for t in (ORDERS, REVIEWS, PRODUCTS, CHATS)}
-REQUIRED_TABLES = ("orders", "reviews")
 
-NEGATIVE_RATINGS = (1, 2)
+NEGATIVE_MAX_STARS = 2
+"""A review with at most this many stars is negative (POLICY: 1 or 2 stars)."""
 
 _KIND_CHECKS = {
     Kind.RATING: [pa.Check.isin([1, 2, 3, 4, 5])],
