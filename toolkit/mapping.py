@@ -49,10 +49,11 @@ from pathlib import Path
 import pandas as pd
 
 from toolkit.errors import DataFileError, MappingError
-from toolkit.model import TABLES, Kind, OrderStatus
+from toolkit.paths import MAPPINGS_DIR
 from toolkit.readers import norm_header
+from toolkit.schema import TABLES, Kind, OrderStatus
 
-PRESET_DIR = Path(__file__).parent / "mappings"
+PRESET_DIR = MAPPINGS_DIR
 DATA_OPTIONS = ("handling_days", "delivery_days")  # numeric data options a derivation may name
 
 
