@@ -21,6 +21,7 @@ Run: ``.venv/bin/python bench/bench_causes.py [cv|oos|baseline|curve|speed ...]`
 from __future__ import annotations
 
 import os
+import resource
 import subprocess
 import sys
 import tempfile
@@ -203,6 +204,7 @@ def part_speed(lines: list[str], summary: list[str]) -> None:
         frame.head(1).to_csv(small, index=False)
         timings = {}
         for name, path in (("cold start (1 review)", small), ("10,000 reviews, 15% negative", big)):
+            before = resource.getrusage(resource.RUSAGE_CHILDREN)
             t = time.perf_counter()
             subprocess.run(
                 [str(exe), "classify", "--reviews", str(path), "--out", str(Path(tmp) / "out.csv")],
@@ -210,9 +212,15 @@ def part_speed(lines: list[str], summary: list[str]) -> None:
                 check=True,
                 capture_output=True,
             )
-            timings[name] = time.perf_counter() - t
-    for name, sec in timings.items():
-        line = f"speed     whole-process `shop-health classify`, {name}: {sec:.2f} s"
+            after = resource.getrusage(resource.RUSAGE_CHILDREN)
+            cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+            timings[name] = (time.perf_counter() - t, cpu)
+    load = os.getloadavg()[0]
+    for name, (sec, cpu) in timings.items():
+        line = (
+            f"speed     whole-process `shop-health classify`, {name}: {sec:.2f} s wall, {cpu:.2f} s CPU "
+            f"(load average {load:.1f} on 2 cores)"
+        )
         lines.append(line)
         summary.append(line)
 
