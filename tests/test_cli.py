@@ -6,6 +6,7 @@ import subprocess
 import sys
 
 import pandas as pd
+import pytest
 
 from toolkit.cli import main
 
@@ -86,22 +87,70 @@ def test_daily_rates_need_since(capsys):
     assert "--since" in capsys.readouterr().err
 
 
-def test_duckdb_engine_matches_pandas_without_classification(tmp_path):
-    samples = REPO / "data" / "samples"
-    out = tmp_path / "duck.csv"
-    args = [
-        "rates",
-        "--as-of",
-        "2026-10-31",
-        "--orders",
-        str(samples / "orders.csv"),
-        "--reviews",
-        str(samples / "reviews.csv"),
+def _rates_by_engine(tmp_path, args: list[str], engine: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """``rates`` run with ``args`` on pandas and on ``engine``: the two CSV outputs."""
+    frames = []
+    for name in ("pandas", engine):
+        out = tmp_path / f"{name}.csv"
+        assert main([*args, "--engine", name, "--out", str(out)]) == 0
+        frames.append(pd.read_csv(out))
+    return frames[0], frames[1]
+
+
+@pytest.mark.parametrize("engine", ["polars", "duckdb"])
+@pytest.mark.parametrize("daily", [False, True])
+def test_every_engine_equals_pandas_column_by_column(tmp_path, engine, daily):
+    """Classification included: the engines read the pipeline's attribution (shop-logistics' carrier delays)."""
+    args = ["rates", "--as-of", "2026-10-31", "--no-labels"] + (["--daily", "--since", "2026-09-01"] if daily else [])
+    expected, got = _rates_by_engine(tmp_path, args, engine)
+    pd.testing.assert_frame_equal(expected, got)
+    shop = got[got["as_of"] == "2026-10-31"].set_index("shop_id")
+    assert (
+        shop.loc["shop-logistics", "logistics_negative_reviews"] > shop.loc["shop-logistics", "seller_negative_reviews"]
+    )
+
+
+@pytest.mark.parametrize("engine", ["polars", "duckdb"])
+def test_every_engine_equals_pandas_on_real_olist_data(tmp_path, olist_dir, engine):
+    args = ["rates", "--as-of", "2018-06-30", "--preset", "olist", "--data", str(olist_dir / "random-sample")]
+    expected, got = _rates_by_engine(tmp_path, [*args, "--no-labels", "--window-days", "90"], engine)
+    pd.testing.assert_frame_equal(expected, got)
+    assert got["negative_reviews"].sum() > 0 and got["logistics_negative_reviews"].sum() > 0
+
+
+def _count(path, shop, column):
+    return int(pd.read_csv(path).set_index("shop_id").loc[shop, column])
+
+
+def test_a_correction_moves_the_counts_of_rates_and_report(tmp_path, capsys):
+    """A negative the classifier put on the carrier, corrected to a seller cause, counts in the SNRR."""
+    base = ["--as-of", "2026-10-31", "--shop", "shop-logistics"]
+    before = tmp_path / "before.csv"
+    assert main(["rates", *base, "--no-labels", "--out", str(before)]) == 0
+    causes = tmp_path / "causes.csv"
+    assert main(["classify", "--no-labels", "--out", str(causes)]) == 0
+    classified = pd.read_csv(causes, dtype=str)
+    reviews = pd.read_csv(REPO / "data" / "samples" / "reviews.csv", dtype=str)
+    merged = classified.merge(reviews[["review_id", "rating", "created_at"]], on="review_id")
+    carrier = merged[
+        (merged["shop_id"] == "shop-logistics")
+        & (merged["responsibility"] == "logistics")
+        & merged["rating"].isin(["1", "2"])
+        & (merged["created_at"] >= "2026-10-02")
     ]
-    assert main([*args, "--engine", "duckdb", "--out", str(out)]) == 0
-    duck = pd.read_csv(out).set_index("shop_id").sort_index()
-    assert (duck["seller_negative_reviews"] == duck["negative_reviews"]).all()  # nothing classified
-    assert duck.loc["shop-quality", "delivered_orders"] == 406
+    labels = tmp_path / "labels.csv"
+    pd.DataFrame(
+        {"review_id": carrier["review_id"].head(3), "cause": "poor_quality", "shop_id": "shop-logistics"}
+    ).to_csv(labels, index=False)
+    after = tmp_path / "after.csv"
+    assert main(["rates", *base, "--labels", str(labels), "--out", str(after)]) == 0
+    for engine_out in ("duckdb", "polars"):
+        path = tmp_path / f"{engine_out}.csv"
+        assert main(["rates", *base, "--labels", str(labels), "--engine", engine_out, "--out", str(path)]) == 0
+        pd.testing.assert_frame_equal(pd.read_csv(path), pd.read_csv(after))
+    column = "seller_negative_reviews"
+    assert _count(after, "shop-logistics", column) == _count(before, "shop-logistics", column) + 3
+    assert _count(after, "shop-logistics", "product_negative_reviews") >= 3
 
 
 def test_classify_writes_one_row_per_review(tmp_path):
@@ -124,7 +173,7 @@ def test_classify_writes_one_row_per_review(tmp_path):
 
 
 def test_evaluate_classifier_prints_scores(capsys):
-    assert main(["evaluate-classifier", "--labels", str(REPO / "data/samples/labelled_reviews.csv")]) == 0
+    assert main(["evaluate-classifier", "--labelled", str(REPO / "data/samples/labelled_reviews.csv")]) == 0
     printed = capsys.readouterr().out
     assert "macro-F1" in printed and "precision" in printed and "confusion" in printed
 

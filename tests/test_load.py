@@ -7,7 +7,7 @@ import pytest
 
 from toolkit import DataFileError, MappingError, ParameterError, load_shop_data
 from toolkit.load import LoadReport
-from toolkit.model import KIND_DTYPE, TABLES
+from toolkit.schema import KIND_DTYPE, TABLES
 from toolkit.validate import parse_timestamps
 
 from .conftest import REPO

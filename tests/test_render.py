@@ -18,22 +18,36 @@ import pytest
 from toolkit import load_shop_data, rates
 from toolkit.causes import classify_reviews
 from toolkit.cli import main
+from toolkit.pipeline import analyse
 from toolkit.render import TEMPLATE, atomic_write, render_reports, safe_name
-from toolkit.report import ReportSettings, pct, redact
+from toolkit.report import pct, redact
+from toolkit.settings import Settings
+from toolkit.source import DataSource
 
 from .browser import open_page
 
 AS_OF = date(2026, 10, 31)
-SETTINGS = ReportSettings(AS_OF)
+SETTINGS = Settings(AS_OF)
+
+
+def _analysis(**source):
+    return analyse(DataSource(use_default_labels=False, **source), SETTINGS)
+
+
+@pytest.fixture(scope="module")
+def samples():
+    return _analysis()
+
+
 FETCHING = re.compile(
     r"""(?:src|href|action|poster|data)\s*=\s*["']?\s*(https?:|//)|url\(\s*["']?(https?:|//)|@import""", re.I
 )
 
 
 @pytest.fixture(scope="module")
-def rendered(tmp_path_factory):
+def rendered(tmp_path_factory, samples):
     out = tmp_path_factory.mktemp("reports")
-    return render_reports(SETTINGS, out=out, workers=2, progress=False)
+    return render_reports(samples, out=out, workers=2, progress=False)
 
 
 def test_safe_names_never_leave_the_folder_and_never_clash():
@@ -153,7 +167,7 @@ def test_hostile_text_never_executes_and_pii_is_redacted(tmp_path):
     data_dir = tmp_path / "data"
     data_dir.mkdir()
     _hostile_data(data_dir)
-    result = render_reports(SETTINGS, out=tmp_path / "out", workers=1, progress=False, data_dir=data_dir)
+    result = render_reports(_analysis(data_dir=data_dir), out=tmp_path / "out", workers=1, progress=False)
     assert not result.failed, result.failed
     (path,) = result.rendered.values()
     html = path.read_text()
@@ -173,19 +187,19 @@ def test_pii_can_be_kept(tmp_path):
     data_dir.mkdir()
     _hostile_data(data_dir)
     result = render_reports(
-        ReportSettings(AS_OF, redact_pii=False), out=tmp_path / "out", workers=1, progress=False, data_dir=data_dir
+        _analysis(data_dir=data_dir), out=tmp_path / "out", workers=1, progress=False, redact_pii=False
     )
     assert "budi@example.com" in next(iter(result.rendered.values())).read_text()
     assert redact("x@y.io +1 (555) 010-9999 @someone") == "[email] [number] [handle]"
 
 
-def test_one_failing_shop_does_not_stop_the_others(tmp_path):
+def test_one_failing_shop_does_not_stop_the_others(tmp_path, samples):
     template = tmp_path / "template.ipynb"
     nb = nbformat.read(TEMPLATE, as_version=4)
     nb.cells.insert(2, nbformat.v4.new_code_cell('if shop_id == "shop-tiny":\n    raise RuntimeError("boom")'))
     nbformat.write(nb, template)
     result = render_reports(
-        SETTINGS, shops=["shop-tiny", "shop-healthy"], out=tmp_path, workers=2, progress=False, template=template
+        samples, shops=["shop-tiny", "shop-healthy"], out=tmp_path, workers=2, progress=False, template=template
     )
     assert list(result.rendered) == ["shop-healthy"]
     assert "boom" in result.failed["shop-tiny"]
@@ -227,11 +241,11 @@ class _InlineExecutor:
         return future
 
 
-def test_rerun_after_a_kill_leaves_only_whole_files(tmp_path):
+def test_rerun_after_a_kill_leaves_only_whole_files(tmp_path, samples):
     script = (
         "from toolkit.render import render_reports\n"
-        "from toolkit.report import ReportSettings\n"
-        f"render_reports(ReportSettings('2026-10-31'), out={str(tmp_path)!r}, workers=2, progress=False)\n"
+        "from toolkit.pipeline import analyse\n"
+        f"render_reports(analyse(), out={str(tmp_path)!r}, workers=2, progress=False)\n"
     )
     proc = subprocess.Popen([sys.executable, "-c", script], cwd=Path(__file__).parents[1])
     out_dir = tmp_path / "2026-10-31"
@@ -243,7 +257,7 @@ def test_rerun_after_a_kill_leaves_only_whole_files(tmp_path):
     for html in out_dir.glob("*.html"):
         assert html.read_text().rstrip().endswith("</html>")
     first = {p.name: p.read_text() for p in out_dir.glob("*.html")}
-    result = render_reports(SETTINGS, shops=["shop-tiny"], out=tmp_path, workers=1, progress=False)
+    result = render_reports(samples, shops=["shop-tiny"], out=tmp_path, workers=1, progress=False)
     assert not list(out_dir.glob(".*.tmp"))
     assert result.rendered["shop-tiny"].read_text().rstrip().endswith("</html>")
     assert set(first) <= {p.name for p in out_dir.glob("*.html")}
@@ -268,3 +282,23 @@ def test_in_report_selection_works_without_widgets(rendered):
         after = opacities()
         assert "0.25" in after and "1" in after
         assert page.errors == [] and page.requests == []
+
+
+def test_a_correction_moves_the_report(tmp_path, samples):
+    """The report reads the pipeline's attribution: a carrier-blamed negative corrected to a product cause counts."""
+    from toolkit import report
+
+    base = report.build("shop-logistics", SETTINGS, analysis=samples)
+    classified = samples.classified.merge(samples.data.reviews[["shop_id", "review_id", "rating", "created_at"]])
+    carrier = classified[
+        (classified["shop_id"] == "shop-logistics")
+        & (classified["responsibility"] == "logistics")
+        & (classified["rating"] <= 2)
+        & (classified["created_at"] >= pd.Timestamp("2026-10-02", tz="UTC"))
+    ]
+    labels = tmp_path / "labels.csv"
+    pd.DataFrame({"review_id": carrier["review_id"].head(2), "cause": "poor_quality"}).to_csv(labels, index=False)
+    fixed = report.build("shop-logistics", SETTINGS, analysis=_analysis(labels=str(labels)))
+    before, after = base.row["seller_negative_reviews"], fixed.row["seller_negative_reviews"]
+    assert after == before + 2
+    assert pct(fixed.row["snrr"]) in report.headline(fixed) and pct(fixed.row["snrr"]) != pct(base.row["snrr"])

@@ -1,8 +1,10 @@
 """The ``shop-health`` command: parses arguments and calls the toolkit; no logic of its own.
 
 Every data-taking command accepts the same data options (``--orders``, ``--reviews``, ``--products``,
-``--chats``, ``--data``, ``--preset`` or ``--mapping``, ``--tz``). A user mistake prints one line starting
-with ``error:`` and exits 2; it never prints a traceback.
+``--chats``, ``--data``, ``--preset`` or ``--mapping``, ``--tz``, ``--labels``), turned into one
+:class:`~toolkit.source.DataSource`, and the analysis settings (``--as-of``, ``--window-days``, ``--anchor``,
+thresholds), turned into one :class:`~toolkit.settings.Settings`; both go to :func:`toolkit.pipeline.analyse`.
+A user mistake prints one line starting with ``error:`` and exits 2; it never prints a traceback.
 """
 
 from __future__ import annotations
@@ -14,16 +16,19 @@ from datetime import date
 from pathlib import Path
 
 from toolkit.errors import ParameterError, ShopHealthError
-from toolkit.load import ShopData, load_shop_data
 from toolkit.mapping import presets
+from toolkit.paths import LABELS_FILE, REPORTS_DIR
+from toolkit.pipeline import ENGINES, Analysis, analyse
 from toolkit.safe_csv import write_csv
+from toolkit.settings import Settings
+from toolkit.source import DataSource
 
 EXIT_UNUSABLE = 2
 
 
 def _data_options() -> argparse.ArgumentParser:
     parent = argparse.ArgumentParser(add_help=False)
-    group = parent.add_argument_group("data options (with no paths: the bundled samples in data/samples/)")
+    group = parent.add_argument_group("data options (with no paths: the bundled sample shops)")
     group.add_argument("--orders", metavar="PATH", help="orders export (CSV/TSV, Parquet or XLSX)")
     group.add_argument("--reviews", metavar="PATH", help="reviews export")
     group.add_argument("--products", metavar="PATH", help="products export (optional)")
@@ -33,25 +38,49 @@ def _data_options() -> argparse.ArgumentParser:
     which.add_argument("--preset", choices=presets(), help="built-in column mapping (default: canonical)")
     which.add_argument("--mapping", metavar="FILE", help="a column mapping file (TOML; copy a preset to start)")
     group.add_argument("--tz", default="UTC", metavar="ZONE", help="market time zone, e.g. Asia/Jakarta (default UTC)")
+    labels = group.add_mutually_exclusive_group()
+    labels.add_argument(
+        "--labels", metavar="FILE", help=f"your corrections: review_id,cause[,shop_id,note] (default {LABELS_FILE})"
+    )
+    labels.add_argument("--no-labels", action="store_true", help=f"ignore {LABELS_FILE}")
     return parent
 
 
-def load_from_args(args: argparse.Namespace, need_orders: bool = True) -> ShopData:
-    return load_shop_data(
-        args.orders,
-        args.reviews,
-        args.products,
-        args.chats,
-        data_dir=args.data,
-        preset=args.preset,
-        mapping=args.mapping,
-        tz=args.tz,
-        need_orders=need_orders,
+def _settings_options(as_of_required: bool = True) -> argparse.ArgumentParser:
+    parent = argparse.ArgumentParser(add_help=False)
+    group = parent.add_argument_group("analysis settings")
+    group.add_argument(
+        "--as-of", required=as_of_required, type=_day, metavar="YYYY-MM-DD", help="last day of the window"
     )
+    group.add_argument("--window-days", type=int, default=30, help="length of the window in days (default 30)")
+    group.add_argument("--anchor", choices=["review", "order"], default="review", help="what places a negative")
+    group.add_argument("--rating", choices=["latest", "initial"], default="latest", help="which rating counts")
+    group.add_argument("--target", type=_fraction, metavar="RATE", help="SNRR target (default 1%%; 0.01 or 1%%)")
+    group.add_argument("--strict", type=_fraction, metavar="RATE", help="SNRR strict line (default 0.5%%)")
+    group.add_argument("--product-target", type=_fraction, metavar="RATE", help="product NRR target (default 0.5%%)")
+    group.add_argument("--service-target", type=_fraction, metavar="RATE", help="service NRR target (default 0.5%%)")
+    group.add_argument("--min-orders", type=int, metavar="N", help="fewer delivered orders is a small sample (100)")
+    return parent
+
+
+def source_from_args(args: argparse.Namespace) -> DataSource:
+    return DataSource.from_options(vars(args))
+
+
+def settings_from_args(args: argparse.Namespace) -> Settings:
+    return Settings.from_parameters(vars(args))
+
+
+def analyse_args(args: argparse.Namespace, need_orders: bool = True) -> Analysis:
+    """The pipeline on the command's data options and settings; its warnings go to standard error."""
+    analysis = analyse(source_from_args(args), settings_from_args(args), need_orders=need_orders)
+    for warning in analysis.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+    return analysis
 
 
 def _validate(args: argparse.Namespace) -> int:
-    data = load_from_args(args)
+    data = source_from_args(args).load(tz=settings_from_args(args).tz)
     print(data.report)
     if args.report:
         data.report.to_csv(args.report)
@@ -73,56 +102,39 @@ def _day(text: str) -> date:
         raise argparse.ArgumentTypeError(f"not a date: {text!r} (expected YYYY-MM-DD)") from None
 
 
-def _rate_config(args: argparse.Namespace):
-    from toolkit.rates import RateConfig
-
-    return RateConfig(as_of=args.as_of, window_days=args.window_days, tz=args.tz, anchor=args.anchor)
+def _fraction(text: str) -> float:
+    """``0.01``, ``1%`` -> 0.01."""
+    try:
+        return float(text[:-1]) / 100 if text.strip().endswith("%") else float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a rate: {text!r} (expected e.g. 0.01 or 1%)") from None
 
 
 def _rates(args: argparse.Namespace) -> int:
     from toolkit import rates
 
-    config = _rate_config(args)
     if args.daily and not args.since:
         raise ParameterError("--daily needs --since YYYY-MM-DD")
-    if args.engine == "duckdb":
-        if not (args.orders and args.reviews):
-            raise ParameterError("--engine duckdb reads files straight into DuckDB: give --orders and --reviews")
-        orders, reviews = rates.duckdb_tables(args.orders, args.reviews)
-        attribution = None
-        print(
-            "note: --engine duckdb does not classify review text; every negative counts as seller-related",
-            file=sys.stderr,
-        )
-    else:
-        from toolkit.causes import classify_reviews
-
-        data = load_from_args(args)
-        orders, reviews = data.orders, data.reviews
-        attribution = classify_reviews(data.reviews, data.orders, data.chats, as_of=args.as_of)
-    shops = args.shop or None
+    analysis = analyse_args(args)
+    shops = analysis.check_shops(args.shop) if args.shop else None
+    orders, reviews, attribution = analysis.tables(args.engine)
+    settings = analysis.settings
     if args.daily:
-        frame = rates.daily_rates(orders, reviews, config, args.since, attribution, shops=shops)
+        frame = rates.daily_rates(orders, reviews, settings, args.since, attribution, shops=shops)
     else:
-        frame = rates.shop_rates(orders, reviews, config, attribution, shops=shops)
-    if hasattr(frame, "df"):  # a DuckDB relation: fetch it
-        frame = frame.df()
+        frame = rates.shop_rates(orders, reviews, settings, attribution, shops=shops)
     if args.ledger:
         if not shops or len(shops) != 1:
             raise ParameterError("--ledger needs exactly one --shop ID")
-        led = rates.ledger(orders, reviews, config, shops[0], attribution)
-        write_csv(led.df() if hasattr(led, "df") else led, args.ledger)
-    write_csv(frame, args.out)
+        write_csv(rates.to_pandas(rates.ledger(orders, reviews, settings, shops[0], attribution)), args.ledger)
+    write_csv(rates.to_pandas(frame), args.out)
     return 0
 
 
 def _classify(args: argparse.Namespace) -> int:
-    from toolkit.causes import OUTPUT_COLUMNS, classify_reviews, load_overrides
+    from toolkit.causes import OUTPUT_COLUMNS
 
-    data = load_from_args(args, need_orders=False)
-    overrides = load_overrides(args.labels) if args.labels else None
-    orders = None if data.orders.empty else data.orders
-    frame = classify_reviews(data.reviews, orders, data.chats, overrides=overrides)
+    frame = analyse_args(args, need_orders=False).classified
     first = ["review_id", "shop_id", "language", "cause", "area", "responsibility", "confidence"]
     columns = first + ["secondary_causes", "evidence", "flags"]
     columns += [c for c in OUTPUT_COLUMNS if c not in columns]
@@ -131,29 +143,30 @@ def _classify(args: argparse.Namespace) -> int:
 
 
 def _evaluate(args: argparse.Namespace) -> int:
-    from toolkit.causes import classify_reviews, evaluate, format_evaluation
+    from toolkit.causes import evaluate, format_evaluation
     from toolkit.readers import ROW_COLUMN, read_table
 
-    labels = read_table(args.labels).frame.drop(columns=ROW_COLUMN)
+    labels = read_table(args.labels_file).frame.drop(columns=ROW_COLUMN)
     if "cause" not in labels.columns or not {"text", "review_id"} & set(labels.columns):
-        raise ParameterError(f"{args.labels}: a labels file needs a 'cause' column and a 'text' or 'review_id' column")
+        raise ParameterError(
+            f"{args.labels_file}: a labels file needs a 'cause' column and a 'text' or 'review_id' column"
+        )
     predictions = None
     if "text" not in labels.columns:  # labels by review id: classify the reviews of the data options
-        data = load_from_args(args)
-        predictions = classify_reviews(data.reviews, data.orders, data.chats)
+        args.no_labels, args.labels = True, None  # score the classifier, not the corrections
+        predictions = analyse_args(args).classified
     print(format_evaluation(evaluate(labels, predictions)))
     return 0
 
 
 def _report(args: argparse.Namespace) -> int:
     from toolkit.render import render_reports
-    from toolkit.report import ReportSettings
 
     if not args.all and not args.shop:
         raise ParameterError("name the shops with --shop ID ... or pass --all")
-    settings = ReportSettings(args.as_of, args.window_days, args.tz, args.anchor, redact_pii=not args.keep_pii)
-    shops = None if args.all else args.shop
-    result = render_reports(settings, shops=shops, out=args.out, workers=args.workers, data=load_from_args(args))
+    analysis = analyse_args(args)
+    shops = None if args.all else analysis.check_shops(args.shop)
+    result = render_reports(analysis, shops=shops, out=args.out, workers=args.workers, redact_pii=not args.keep_pii)
     print(f"{len(result.rendered)} report(s) in {result.out_dir}")
     for shop_id, error in sorted(result.failed.items()):
         print(f"FAILED {shop_id}: {error}", file=sys.stderr)
@@ -178,28 +191,34 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--report", metavar="FILE", help="also write the load report as CSV")
     p.set_defaults(run=_validate)
 
-    window = argparse.ArgumentParser(add_help=False)
-    window.add_argument("--as-of", required=True, type=_day, metavar="YYYY-MM-DD", help="last day of the window")
-    window.add_argument("--window-days", type=int, default=30)
-    window.add_argument("--anchor", choices=["review", "order"], default="review")
+    window = _settings_options()
 
     p = sub.add_parser("rates", parents=[data, window], help="negative review rates per shop (CSV)")
     p.add_argument("--shop", nargs="+", metavar="ID", help="only these shops")
     p.add_argument("--daily", action="store_true", help="one row per shop and day from --since to --as-of")
     p.add_argument("--since", type=_day, metavar="YYYY-MM-DD")
-    p.add_argument("--engine", choices=["pandas", "duckdb"], default="pandas")
+    p.add_argument("--engine", choices=ENGINES, default="pandas", help="what computes the rates (same results)")
     p.add_argument("--ledger", metavar="FILE", help="also write the ledger of the one --shop")
     p.add_argument("--out", default="-", metavar="FILE", help="CSV file, or - for standard output (default)")
     p.set_defaults(run=_rates)
 
-    p = sub.add_parser("classify", parents=[data], help="root cause and responsibility of every review (CSV)")
-    p.add_argument("--labels", metavar="FILE", help="your corrections: review_id,cause (they win)")
+    p = sub.add_parser(
+        "classify", parents=[data, _settings_options(False)], help="root cause and responsibility of every review"
+    )
     p.add_argument("--out", default="-", metavar="FILE")
     p.set_defaults(run=_classify)
 
-    p = sub.add_parser("evaluate-classifier", parents=[data], help="precision, recall and F1 against a labelled file")
+    p = sub.add_parser(
+        "evaluate-classifier",
+        parents=[data, _settings_options(False)],
+        help="precision, recall and F1 against a labelled file",
+    )
     p.add_argument(
-        "--labels", required=True, metavar="FILE", help="CSV: cause and text (or review_id of the data), language"
+        "--labelled",
+        dest="labels_file",
+        required=True,
+        metavar="FILE",
+        help="CSV: cause and text (or review_id of the data), language",
     )
     p.set_defaults(run=_evaluate)
 
@@ -207,7 +226,7 @@ def build_parser() -> argparse.ArgumentParser:
     which = p.add_mutually_exclusive_group()
     which.add_argument("--shop", nargs="+", metavar="ID")
     which.add_argument("--all", action="store_true", help="every shop in the data")
-    p.add_argument("--out", default="reports", metavar="DIR")
+    p.add_argument("--out", default=str(REPORTS_DIR), metavar="DIR")
     p.add_argument("--workers", type=int, default=2)
     p.add_argument("--keep-pii", action="store_true", help="do not redact e-mails, phones and handles in review text")
     p.set_defaults(run=_report)
@@ -230,6 +249,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # the reader of standard output went away (e.g. `| head`)
+        sys.stderr.close()
+        return 0
 
 
 if __name__ == "__main__":

@@ -31,3 +31,22 @@ class MappingError(ShopHealthError):
 
 class ParameterError(ShopHealthError):
     """A parameter (time zone, date, window, ...) is out of range or malformed."""
+
+
+def unknown(what: str, value: object, choices: list[str] | tuple[str, ...], shown: int = 8) -> ParameterError:
+    """The error for a value that is not one of ``choices``: "did you mean" the closest, else some of the choices.
+
+    Examples
+    --------
+    >>> str(unknown("shop", "shop-qualty", ["shop-quality", "shop-spike"]))
+    "unknown shop 'shop-qualty'; did you mean 'shop-quality'? (2 in the data)"
+    """
+    import difflib
+
+    close = difflib.get_close_matches(str(value), [str(c) for c in choices], n=3, cutoff=0.8)
+    if close:
+        hint = "did you mean " + " or ".join(repr(c) for c in close) + "?"
+    else:
+        some = ", ".join(repr(str(c)) for c in list(choices)[:shown])
+        hint = f"use one of {some}" + (" ..." if len(choices) > shown else "")
+    return ParameterError(f"unknown {what} {str(value)!r}; {hint} ({len(choices)} in the data)")

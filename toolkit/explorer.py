@@ -34,16 +34,16 @@ import ipywidgets as widgets
 import pandas as pd
 
 from toolkit import charts, rates
-from toolkit.causes import LABELS, apply_overrides, classify_reviews, load_overrides
-from toolkit.errors import ParameterError
-from toolkit.load import SAMPLES_DIR, ShopData, load_shop_data
+from toolkit.causes import LABELS, classify_reviews, load_overrides
+from toolkit.errors import ParameterError, unknown
 from toolkit.offline_html import esc
+from toolkit.paths import LABELS_FILE, SAMPLES_DIR
+from toolkit.pipeline import Analysis, analyse
 from toolkit.report import highlighted, pct
 from toolkit.safe_csv import neutralise
+from toolkit.settings import Settings
+from toolkit.source import DataSource
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_LABELS = REPO_ROOT / "labels" / "labels.csv"
-"""Where corrected causes go by default (git-ignored; the raw data is never touched)."""
 LABEL_COLUMNS = ["review_id", "cause", "shop_id", "note"]
 ALL = "(all)"
 WINDOWS = (30, 60, 90)
@@ -127,7 +127,7 @@ def _pandas(frame: Any) -> pd.DataFrame:
 
 
 def save_label(
-    review_id: str, cause: str, *, shop_id: str = "", note: str = "", path: str | Path = DEFAULT_LABELS
+    review_id: str, cause: str, *, shop_id: str = "", note: str = "", path: str | Path = LABELS_FILE
 ) -> pd.DataFrame:
     """Write one corrected cause to the labels file: update the row of that review (and shop), or append one.
 
@@ -177,49 +177,38 @@ def save_label(
 
 
 class Explorer:
-    """The loaded data and its classification (computed once), and the frames behind every view.
+    """The analysis of the data (loaded and classified once, corrections applied), and the frames behind every view.
 
     Parameters
     ----------
-    data : ShopData, optional
-        Default: :func:`toolkit.load_shop_data` (the bundled samples).
-    classified : DataFrame, optional
-        :func:`toolkit.causes.classify_reviews` output for ``data.reviews``; computed here when not given. The
-        labels file's overrides are applied either way.
-    labels_path : path
-        The labels file (read at start, written by :meth:`relabel`).
-    as_of : date, optional
-        Default as-of day: the last day with a delivery or a review in the shop's time zone.
-    target, strict : float
-        SNRR thresholds.
+    analysis : Analysis, optional
+        :func:`toolkit.pipeline.analyse` output: data, classification with the labels file's corrections, and the
+        settings (as-of day, time zone, thresholds). Default: the bundled samples with ``labels_path``'s corrections.
+    labels_path : path, optional
+        Where :meth:`relabel` writes corrections: default the analysis' labels file, else ``labels/labels.csv``.
     redact_pii : bool
         Redact e-mail addresses, handles and long numbers in the review table.
     """
 
     def __init__(
         self,
-        data: ShopData | None = None,
-        classified: pd.DataFrame | None = None,
+        analysis: Analysis | None = None,
         *,
-        labels_path: str | Path = DEFAULT_LABELS,
-        as_of: date | None = None,
-        target: float = 0.01,
-        strict: float = 0.005,
+        labels_path: str | Path | None = None,
         redact_pii: bool = True,
     ) -> None:
-        self.data = data if data is not None else load_shop_data()
-        self.tz = self.data.tz
-        self.labels_path = Path(labels_path)
-        self.target, self.strict, self.redact_pii = target, strict, redact_pii
-        self.as_of = as_of or self._last_day()
-        overrides = self.overrides()
-        if classified is None:
-            classified = classify_reviews(
-                self.data.reviews, self.data.orders, self.data.chats, overrides=overrides, as_of=self.as_of
-            )
-        else:
-            classified = apply_overrides(classified, overrides)
-        self._split(classified)
+        if analysis is None:
+            labels = labels_path if labels_path is not None and Path(labels_path).is_file() else None
+            analysis = analyse(DataSource(labels=labels, use_default_labels=labels_path is None))
+        self.analysis = analysis
+        self.data = analysis.data
+        self.settings = analysis.settings
+        self.tz = self.settings.tz
+        in_use = analysis.source.labels_path()
+        self.labels_path = Path(labels_path) if labels_path is not None else (in_use or LABELS_FILE)
+        self.target, self.strict, self.redact_pii = self.settings.target, self.settings.strict, redact_pii
+        self.as_of = self.settings.as_of
+        self._split(analysis.classified)
         for shop in self.shops:
             self._rate_inputs(shop)
         # one cache per computation, keyed on exactly what it depends on, so that e.g. a new anchor does not
@@ -240,14 +229,9 @@ class Explorer:
 
     # -- set-up
 
-    def _last_day(self) -> date:
-        stamps = [self.data.reviews["created_at"].max(), self.data.orders["delivered_at"].max()]
-        stamps = [s for s in stamps if pd.notna(s)]
-        return max(stamps).tz_convert(self.tz).date() if stamps else date.today()
-
     def overrides(self) -> pd.DataFrame | None:
         """The labels file's corrections, or None when there is no labels file yet."""
-        return load_overrides(self.labels_path) if self.labels_path.exists() else None
+        return load_overrides(self.labels_path) if self.labels_path.is_file() else None
 
     def _split(self, classified: pd.DataFrame) -> None:
         """One set of frames per shop, reviews joined to their classification with their local day."""
@@ -286,7 +270,7 @@ class Explorer:
     def shop_frames(self, shop_id: str) -> dict[str, pd.DataFrame]:
         """``orders, reviews (with classification and day), products, chats`` of one shop."""
         if shop_id not in self._shops:
-            raise ParameterError(f"unknown shop {shop_id!r}; the data has: {', '.join(self.shops)}")
+            raise unknown("shop", shop_id, self.shops)
         return self._shops[shop_id]
 
     def choices(self, shop_id: str) -> dict[str, list[str]]:
@@ -305,15 +289,8 @@ class Explorer:
             "language": sorted(reviews["language"].dropna().unique()),
         }
 
-    def config(self, state: ViewState) -> rates.RateConfig:
-        return rates.RateConfig(
-            as_of=state.as_of,
-            window_days=state.window_days,
-            tz=self.tz,
-            anchor=state.anchor,
-            target=self.target,
-            strict=self.strict,
-        )
+    def config(self, state: ViewState) -> Settings:
+        return self.settings.replace(as_of=state.as_of, window_days=state.window_days, anchor=state.anchor)
 
     # -- computations (cached)
 

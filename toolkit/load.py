@@ -14,18 +14,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import pandas as pd
 
 from toolkit import olist
-from toolkit.errors import DataFileError, ParameterError
+from toolkit.errors import DataFileError
 from toolkit.mapping import Mapping, load_mapping, to_canonical
-from toolkit.model import TABLES, empty_frame
+from toolkit.paths import SAMPLES_DIR
 from toolkit.readers import ROW_COLUMN, read_table
+from toolkit.schema import TABLES, empty_frame
+from toolkit.settings import check_tz
 from toolkit.validate import FILE_COLUMN, SET_ASIDE_COLUMNS, ParseOptions, link_reviews, validate_table
 
-SAMPLES_DIR = Path(__file__).resolve().parent.parent / "data" / "samples"
 EXAMPLES = 5
 
 
@@ -90,7 +90,7 @@ class LoadReport:
 
 @dataclass
 class ShopData:
-    """Clean canonical tables (see :mod:`toolkit.model`), what was set aside, and the load report."""
+    """Clean canonical tables (see :mod:`toolkit.schema`), what was set aside, and the load report."""
 
     orders: pd.DataFrame
     reviews: pd.DataFrame
@@ -99,14 +99,6 @@ class ShopData:
     set_aside: pd.DataFrame  # SET_ASIDE_COLUMNS: table, file, row, reason, value
     report: LoadReport
     tz: str = "UTC"
-
-
-def check_tz(tz: str) -> str:
-    try:
-        ZoneInfo(tz)
-    except (ZoneInfoNotFoundError, ValueError):
-        raise ParameterError(f"unknown time zone {tz!r}; use an IANA name such as 'Asia/Jakarta' or 'UTC'") from None
-    return tz
 
 
 def resolve_paths(

@@ -25,9 +25,10 @@ from pathlib import Path
 import pandas as pd
 
 from toolkit.errors import DataFileError, MappingError
-from toolkit.model import TABLES
+from toolkit.paths import MAPPINGS_DIR
+from toolkit.schema import TABLES
 
-PRESET_DIR = Path(__file__).parent / "mappings"
+PRESET_DIR = MAPPINGS_DIR
 
 
 @dataclass(frozen=True)

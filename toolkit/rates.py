@@ -5,11 +5,11 @@ Polars frames or DuckDB relations (``duckdb.sql(...)``, e.g. over the Parquet fi
 returns the same kind, computed by that engine. pandas frames are computed by Polars through Arrow and returned as
 pandas: the daily series of 1,000 shops x 365 days from 10M order lines takes 1.5 s instead of 6.0 s (1.13x a
 hand-written DuckDB query; ``bench/results/rates.txt``), and the result is the one the pandas route gives (same
-values, dtypes and ``datetime.date`` days). That route is taken when Polars is importable (:data:`POLARS_FOR_PANDAS`)
-and the columns read have dtypes that round-trip exactly (see :func:`_arrow_exact`: NumPy numbers and timestamps,
-default ``str`` strings); frames with nullable, ``pyarrow`` or ``object`` columns, and :func:`attribute_negatives`
-and :func:`product_ratings` (whose row order, or tie order, is that of the input), run on pandas as before.
-Definitions follow ``../shared/POLICY.md``:
+values, dtypes and ``datetime.date`` days). That route is taken when Polars is importable (and not switched off
+with :func:`pandas_on_polars`) and the columns read have dtypes that round-trip exactly (see :func:`_arrow_exact`:
+NumPy numbers and timestamps, default ``str`` strings); frames with nullable, ``pyarrow`` or ``object`` columns,
+and :func:`attribute_negatives` and :func:`product_ratings` (whose row order, or tie order, is that of the input),
+run on pandas as before. Definitions follow ``../shared/POLICY.md``:
 
 - A **negative** review has 1 or 2 stars (the latest rating, or the initial one with ``rating="initial"``).
 - A **delivered order** counts once per shop (order lines are deduplicated on ``(shop_id, order_id)``); its day is
@@ -44,26 +44,21 @@ Examples
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import replace
 from datetime import UTC, date, timedelta
 from typing import Any, Literal
 
 import narwhals as nw
 
-try:
-    import polars  # noqa: F401
-except ImportError:  # pragma: no cover - polars is a dependency; the pure pandas route stays as the fallback
-    POLARS_FOR_PANDAS = False
-else:
-    #: compute eager pandas frames on Polars (through Arrow) and hand back pandas; False runs narwhals on pandas
-    POLARS_FOR_PANDAS = True
-
 from toolkit.errors import ParameterError
+from toolkit.schema import NEGATIVE_MAX_STARS
+from toolkit.settings import EPOCH, Settings, day_number
 from toolkit.taxonomy import Area, Cause
 
 Z95 = 1.959963984540054
-NEGATIVE_MAX_STARS = 2
-EPOCH = date(1970, 1, 1)
 
 PRODUCT_CAUSES = tuple(c.value for c in Cause if c.area is Area.PRODUCT)
 SERVICE_CAUSES = tuple(c.value for c in Cause if c.area in (Area.FULFILMENT, Area.SERVICE))
@@ -93,88 +88,16 @@ RATE_COLUMNS = [
     *FLAGS.values(),
     *(f"{r}{s}" for r in RATES for s in ("", "_low", "_high")),
     "status",
+    "product_nrr_status",
+    "service_nrr_status",
     "small_sample",
 ]
 
 Frame = Any  # a pandas/Polars DataFrame, a Polars LazyFrame or a DuckDB relation
 
 
-@dataclass(frozen=True)
-class RateConfig:
-    """The parameters of every rate: as-of day, window, time zone, anchor, rating and thresholds.
-
-    Parameters
-    ----------
-    as_of : date
-        The last day of the window (inclusive), in the shop's time zone.
-    window_days : int
-        Length of the window in calendar days (30 for SNRR, 60 for SPS).
-    tz : str
-        The shop's market time zone (IANA name); calendar days are taken there.
-    anchor : {"review", "order"}
-        What places a negative in the window: its review day, or its order's delivery day.
-    rating : {"latest", "initial"}
-        Which star rating decides whether a review is negative.
-    target, strict : float
-        Thresholds (fractions): above ``target`` is ``above_target``; above ``strict`` is ``above_strict``.
-    min_orders : int
-        Below this many delivered orders in the window a rate is flagged ``small_sample``.
-
-    Examples
-    --------
-    >>> RateConfig(as_of=date(2024, 5, 30)).first_day
-    datetime.date(2024, 5, 1)
-    """
-
-    as_of: date
-    window_days: int = 30
-    tz: str = "UTC"
-    anchor: Literal["review", "order"] = "review"
-    rating: Literal["latest", "initial"] = "latest"
-    target: float = 0.01
-    strict: float = 0.005
-    min_orders: int = 100
-
-    def __post_init__(self) -> None:
-        from toolkit.load import check_tz
-
-        if not isinstance(self.as_of, date):
-            raise ParameterError(f"as_of must be a date, got {self.as_of!r}; pass e.g. date(2024, 5, 30)")
-        if self.window_days < 1:
-            raise ParameterError(f"window_days must be at least 1, got {self.window_days}")
-        if self.anchor not in ("review", "order"):
-            raise ParameterError(f"anchor must be 'review' or 'order', got {self.anchor!r}")
-        if self.rating not in ("latest", "initial"):
-            raise ParameterError(f"rating must be 'latest' or 'initial', got {self.rating!r}")
-        if not 0 <= self.strict <= self.target <= 1:
-            raise ParameterError(f"need 0 <= strict <= target <= 1, got strict={self.strict}, target={self.target}")
-        check_tz(self.tz)
-
-    @property
-    def first_day(self) -> date:
-        """The first day of the window."""
-        return self.as_of - timedelta(days=self.window_days - 1)
-
-    @property
-    def last(self) -> int:
-        """``as_of`` as a day number (days since 1970-01-01)."""
-        return day_number(self.as_of)
-
-    @property
-    def first(self) -> int:
-        """The first day of the window as a day number."""
-        return self.last - self.window_days + 1
-
-
-def day_number(day: date) -> int:
-    """Days since 1970-01-01: the integer day key used inside the engines.
-
-    Examples
-    --------
-    >>> day_number(date(1970, 1, 31))
-    30
-    """
-    return (day - EPOCH).days
+RateConfig = Settings
+"""The rate functions' settings: :class:`toolkit.settings.Settings` (one object for every step)."""
 
 
 # ----------------------------------------------------------------------------------------------- engine plumbing
@@ -191,6 +114,74 @@ READ_COLUMNS = (
     *("review_id", "rating", "initial_rating", "created_at", "cause", "responsibility"),
     *("conversation_id", "buyer_message_at", "seller_response_at"),
 )
+
+
+def _polars_importable() -> bool:
+    try:
+        import polars  # noqa: F401
+    except ImportError:  # pragma: no cover - polars is a dependency; the pure pandas route stays as the fallback
+        return False
+    return True
+
+
+_POLARS_IMPORTABLE = _polars_importable()
+_PANDAS_ON_POLARS: ContextVar[bool] = ContextVar("pandas_on_polars", default=_POLARS_IMPORTABLE)
+
+
+@contextmanager
+def pandas_on_polars(enabled: bool) -> Iterator[None]:
+    """Within the block, compute eager pandas inputs on Polars (``True``, the default when Polars is installed)
+    or on pandas itself (``False``: the pure pandas route). The results are the same; only the speed differs.
+
+    Examples
+    --------
+    >>> with pandas_on_polars(False):
+    ...     _PANDAS_ON_POLARS.get()
+    False
+    """
+    token = _PANDAS_ON_POLARS.set(bool(enabled) and _POLARS_IMPORTABLE)
+    try:
+        yield
+    finally:
+        _PANDAS_ON_POLARS.reset(token)
+
+
+def on_engine(frame: Any, engine: str = "pandas") -> Any:
+    """A canonical pandas frame as an input of ``engine`` (``pandas``, ``polars`` or ``duckdb``), with only the
+    columns the rate functions read, through Arrow (the values are the same on every engine).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> type(on_engine(pd.DataFrame({"shop_id": ["s"]}), "duckdb")).__name__
+    'DuckDBPyRelation'
+    """
+    if engine == "pandas":
+        return frame
+    import pyarrow as pa
+
+    if engine not in ("polars", "duckdb"):
+        raise ParameterError(f"unknown engine {engine!r}; use pandas, polars or duckdb")
+    table = pa.Table.from_pandas(frame[[c for c in frame.columns if c in READ_COLUMNS]], preserve_index=False)
+    if engine == "polars":
+        import polars as pl
+
+        return pl.from_arrow(table)
+    import duckdb
+
+    return duckdb.from_arrow(table)  # the default connection, where _on_backend finds side tables
+
+
+def to_pandas(result: Any) -> Any:
+    """A rate function's result from any engine as a pandas frame (days as ``datetime.date``)."""
+    import pandas as pd
+
+    if isinstance(result, pd.DataFrame):
+        return result
+    native = nw.from_native(result)
+    if isinstance(native, nw.LazyFrame):
+        native = native.collect()
+    return native.to_arrow().to_pandas(date_as_object=True)
 
 
 def _arrow_exact(frame: Any) -> bool:
@@ -220,13 +211,13 @@ def _arrow_exact(frame: Any) -> bool:
 def _lazy_all(*frames: Frame | None) -> list[nw.LazyFrame | None]:
     """The inputs of one call as LazyFrames on one backend (``None`` stays ``None``).
 
-    When Polars is importable (:data:`POLARS_FOR_PANDAS`) and every input is an eager pandas frame that passes
-    :func:`_arrow_exact`, they all move to Polars (their :data:`READ_COLUMNS` only, through Arrow); otherwise each
-    frame keeps its own backend (a pandas side table next to other engines is moved by :func:`_on_backend`).
+    When Polars is importable (and :func:`pandas_on_polars` allows it) and every input is an eager pandas frame that
+    passes :func:`_arrow_exact`, they all move to Polars (their :data:`READ_COLUMNS` only, through Arrow); otherwise
+    each frame keeps its own backend (a pandas side table next to other engines is moved by :func:`_on_backend`).
     """
     natives = [nw.from_native(f) for f in frames if f is not None]
     pandas = all(isinstance(n, nw.DataFrame) and n.implementation is nw.Implementation.PANDAS for n in natives)
-    if POLARS_FOR_PANDAS and natives and pandas and all(_arrow_exact(n.to_native()) for n in natives):
+    if _PANDAS_ON_POLARS.get() and natives and pandas and all(_arrow_exact(n.to_native()) for n in natives):
         natives = [n.select(*(c for c in n.columns if c in READ_COLUMNS)).lazy(backend="polars") for n in natives]
     moved = iter(natives)
     return [None if f is None else _lazy(next(moved)) for f in frames]
@@ -472,8 +463,15 @@ def _with_rates(lf: nw.LazyFrame, config: RateConfig) -> nw.LazyFrame:
         .then(nw.lit("above_strict"))
         .otherwise(nw.lit("ok"))
     )
+
+    def sub_status(rate: str, threshold: float) -> nw.Expr:
+        above = nw.when(nw.col(rate) > threshold).then(nw.lit("above_target")).otherwise(nw.lit("ok"))
+        return nw.when(n == 0).then(nw.lit("no_orders")).otherwise(above)
+
     return lf.with_columns(
         status=status,
+        product_nrr_status=sub_status("product_nrr", config.product_target),
+        service_nrr_status=sub_status("service_nrr", config.service_target),
         small_sample=n < config.min_orders,
         window_days=nw.lit(config.window_days, nw.Int64),
         anchor=nw.lit(config.anchor),

@@ -21,12 +21,12 @@ from pathlib import Path
 import pandas as pd
 
 from toolkit import rates
-from toolkit.load import ShopData, load_shop_data
 from toolkit.offline_html import esc, page
-from toolkit.report import ReportSettings
+from toolkit.paths import REPORT_TEMPLATE as TEMPLATE
+from toolkit.paths import REPORTS_DIR
+from toolkit.pipeline import Analysis
 
-TEMPLATE = Path(__file__).resolve().parent.parent / "notebooks" / "shop_health_report.ipynb"
-CACHE_NAME = ".data.pkl"
+CACHE_NAME = "analysis.pkl"
 STATUS_RISK = {"above_target": 0, "above_strict": 1, "ok": 2, "no_orders": 3}
 RISK_NOTE = (
     "Ranked by status, then by the low end of the 95% interval: a shop that is surely above the line comes before "
@@ -61,11 +61,6 @@ def atomic_write(path: Path, content: str) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
-
-
-def load_cache(path: str | Path) -> tuple[ShopData, pd.DataFrame]:
-    """The data and classification the batch saved once for all its notebooks."""
-    return pd.read_pickle(path)
 
 
 @dataclass
@@ -169,61 +164,61 @@ def index_page(fleet: pd.DataFrame, links: dict[str, str], failed: dict[str, str
 
 
 def render_reports(
-    settings: ReportSettings,
+    analysis: Analysis,
     *,
     shops: list[str] | None = None,
-    out: str | Path = "reports",
+    out: str | Path = REPORTS_DIR,
     workers: int = 2,
-    data: ShopData | None = None,
+    redact_pii: bool = True,
     template: Path = TEMPLATE,
     progress: bool = True,
-    **data_options: object,
 ) -> RenderResult:
     """Render the reports of ``shops`` (default: every shop) into ``<out>/<as_of>/`` and write ``index.html``.
 
-    ``data`` is loaded with ``data_options`` (see :func:`toolkit.load.load_shop_data`) when not given.
+    ``analysis`` is the pipeline's result (:func:`toolkit.pipeline.analyse`): every report reads its data,
+    classification and settings. The batch keeps it for the notebooks in a private scratch folder outside the
+    output (it holds unredacted review text), removed when the batch ends.
     """
     from tqdm import tqdm
 
-    from toolkit.causes import classify_reviews
-    from toolkit.errors import ParameterError
+    from toolkit.report import save_cache
 
+    settings = analysis.settings
     as_of = settings.as_of
-    data = data if data is not None else load_shop_data(tz=settings.tz, **data_options)
-    known = sorted(set(data.orders["shop_id"]) | set(data.reviews["shop_id"]))
-    shops = known if not shops else list(dict.fromkeys(str(s) for s in shops))
-    unknown = [s for s in shops if s not in known]
-    if unknown:
-        raise ParameterError(f"unknown shop id(s): {', '.join(map(repr, unknown))}; the data has {len(known)} shops")
+    shops = analysis.check_shops(shops)
     out_dir = Path(out) / as_of.isoformat()
     out_dir.mkdir(parents=True, exist_ok=True)
     for stale in out_dir.glob(".*.tmp"):  # left by a run that was killed mid-write
         stale.unlink(missing_ok=True)
-    classified = classify_reviews(data.reviews, data.orders, data.chats, as_of=as_of)
-    cache = out_dir / CACHE_NAME
-    pd.to_pickle((data, classified), cache)
-    parameters = {**settings.notebook_parameters(), "cache": str(cache.resolve())}
-    fleet = rates.shop_rates(data.orders, data.reviews, settings.rate_config(), classified, shops=shops)
+    fleet = rates.shop_rates(analysis.data.orders, analysis.data.reviews, settings, analysis.attribution, shops=shops)
     result = RenderResult(out_dir, out_dir / "index.html")
-    tasks = [(s, out_dir, parameters, template) for s in shops]
-    bar = tqdm(total=len(tasks), desc="reports", unit="shop", disable=not progress)
-    try:
-        with ProcessPoolExecutor(
-            max_workers=max(1, workers),
-            mp_context=multiprocessing.get_context("spawn"),
-            initializer=_quiet_worker,
-            initargs=(str(out_dir / "render.log"),),
-        ) as pool:
-            for future in as_completed(pool.submit(_render_task, t) for t in tasks):
-                shop_id, path, error = future.result()
-                if error:
-                    result.failed[shop_id] = error
-                else:
-                    result.rendered[shop_id] = Path(path)
-                bar.update()
-    finally:
-        bar.close()
-        cache.unlink(missing_ok=True)
+    bar = tqdm(total=len(shops), desc="reports", unit="shop", disable=not progress)
+    with tempfile.TemporaryDirectory(prefix="shop-health-run-") as scratch:
+        cache = Path(scratch) / CACHE_NAME
+        save_cache(analysis, cache)
+        parameters = {
+            **settings.to_parameters(),
+            "source": analysis.source.to_parameters(),
+            "redact_pii": redact_pii,
+            "cache": str(cache),
+        }
+        tasks = [(s, out_dir, parameters, template) for s in shops]
+        try:
+            with ProcessPoolExecutor(
+                max_workers=max(1, workers),
+                mp_context=multiprocessing.get_context("spawn"),
+                initializer=_quiet_worker,
+                initargs=(str(out_dir / "render.log"),),
+            ) as pool:
+                for future in as_completed(pool.submit(_render_task, t) for t in tasks):
+                    shop_id, path, error = future.result()
+                    if error:
+                        result.failed[shop_id] = error
+                    else:
+                        result.rendered[shop_id] = Path(path)
+                    bar.update()
+        finally:
+            bar.close()
     links = {s: p.name for s, p in result.rendered.items()}
     atomic_write(result.index, index_page(fleet, links, result.failed, as_of))
     return result

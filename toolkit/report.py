@@ -9,17 +9,19 @@ from __future__ import annotations
 
 import base64
 import re
-from dataclasses import asdict, dataclass, field
-from datetime import date, timedelta
+from dataclasses import dataclass, field
+from datetime import timedelta
 from pathlib import Path
 
 import pandas as pd
 
 from toolkit import charts, rates
-from toolkit.causes import classify_reviews
-from toolkit.load import ShopData, load_shop_data
+from toolkit.load import ShopData
 from toolkit.offline_html import chart_html, esc
+from toolkit.pipeline import Analysis, analyse
 from toolkit.safe_csv import neutralise
+from toolkit.settings import Settings
+from toolkit.source import DataSource
 from toolkit.taxonomy import Cause
 
 TREND_DAYS = 90
@@ -44,52 +46,14 @@ def redact(text: str) -> str:
     return text
 
 
-@dataclass(frozen=True)
-class ReportSettings:
-    """The parameters every report of a batch shares (the template's parameters); the appendix prints them all.
-
-    Examples
-    --------
-    >>> ReportSettings("2026-10-31", window_days=60).as_of
-    datetime.date(2026, 10, 31)
-    """
-
-    as_of: date
-    window_days: int = 30
-    tz: str = "UTC"
-    anchor: str = "review"
-    target: float = 0.01
-    strict: float = 0.005
-    redact_pii: bool = True
-
-    def __post_init__(self) -> None:
-        if isinstance(self.as_of, str):
-            object.__setattr__(self, "as_of", date.fromisoformat(self.as_of))
-        self.rate_config()  # checks every value, with the rates module's own messages
-
-    def notebook_parameters(self) -> dict:
-        """The template's parameters (JSON-friendly: papermill writes them into the notebook as literals)."""
-        return {**asdict(self), "as_of": self.as_of.isoformat()}
-
-    def rate_config(self, as_of: date | None = None) -> rates.RateConfig:
-        return rates.RateConfig(
-            as_of=as_of or self.as_of,
-            window_days=self.window_days,
-            tz=self.tz,
-            anchor=self.anchor,
-            target=self.target,
-            strict=self.strict,
-        )
-
-
 @dataclass
 class ShopReport:
     """The computed content of one shop's report."""
 
     shop_id: str
-    params: ReportSettings
+    params: Settings
     data: ShopData
-    classified: pd.DataFrame  # classify_reviews() for the shop's reviews
+    classified: pd.DataFrame  # classify_reviews() for the shop's reviews, corrections applied
     now: pd.DataFrame  # shop_rates as of as_of (one row)
     before: pd.DataFrame  # shop_rates one window earlier
     daily: pd.DataFrame
@@ -101,40 +65,38 @@ class ShopReport:
     alerts: pd.DataFrame
     chats: pd.DataFrame
     load_summary: pd.DataFrame = field(default_factory=pd.DataFrame)
+    redact_pii: bool = True
+    source: str = ""  # where the data came from, in plain words
+    warnings: list[str] = field(default_factory=list)
 
     @property
     def row(self) -> pd.Series:
         return self.now.iloc[0]
 
 
-def _shop_only(data: ShopData, shop_id: str) -> ShopData:
-    pick = {name: getattr(data, name) for name in ("orders", "reviews", "products", "chats")}
-    pick = {name: frame[frame["shop_id"] == shop_id].reset_index(drop=True) for name, frame in pick.items()}
-    return ShopData(**pick, set_aside=data.set_aside, report=data.report, tz=data.tz)
-
-
 def build(
     shop_id: str,
-    settings: ReportSettings,
+    settings: Settings,
     *,
-    data: ShopData | None = None,
-    classified: pd.DataFrame | None = None,
-    **data_options: object,
+    analysis: Analysis | None = None,
+    source: DataSource | None = None,
+    cache: str | Path | None = None,
+    redact_pii: bool = True,
 ) -> ShopReport:
-    """Compute everything the report shows for one shop; ``data`` (all shops) is loaded if not given."""
-    params, shop_id = settings, str(shop_id)
-    as_of, window_days, tz = params.as_of, params.window_days, params.tz
-    full = data if data is not None else load_shop_data(tz=tz, **data_options)
-    shop = _shop_only(full, shop_id)
-    if shop.orders.empty and shop.reviews.empty:
-        from toolkit.errors import ParameterError
+    """Compute everything the report shows for one shop.
 
-        raise ParameterError(f"shop {shop_id!r} has no orders or reviews in this data")
-    if classified is None:
-        classified = classify_reviews(shop.reviews, shop.orders, shop.chats, as_of=as_of)
-    classified = classified[classified["shop_id"] == shop_id].reset_index(drop=True)
-    config = params.rate_config()
-    o, r, a = shop.orders, shop.reviews, classified
+    The data and its classification come from ``analysis`` (all shops), else from the batch's ``cache`` file, else
+    from :func:`toolkit.pipeline.analyse` on ``source`` (default: the bundled samples).
+    """
+    if analysis is None:
+        analysis = load_cache(cache) if cache else analyse(source, settings)
+    full = analysis
+    one = analysis.shop(str(shop_id))
+    shop, classified, shop_id = one.data, one.classified, str(shop_id)
+    params = settings
+    as_of, window_days, tz = params.as_of, params.window_days, params.tz
+    config = params
+    o, r, a = shop.orders, shop.reviews, one.attribution
     since = as_of - timedelta(days=TREND_DAYS - 1)
     return ShopReport(
         shop_id=shop_id,
@@ -142,7 +104,7 @@ def build(
         data=shop,
         classified=classified,
         now=rates.shop_rates(o, r, config, a, shops=[shop_id]),
-        before=rates.shop_rates(o, r, params.rate_config(as_of - timedelta(days=window_days)), a, shops=[shop_id]),
+        before=rates.shop_rates(o, r, params.replace(as_of=as_of - timedelta(days=window_days)), a, shops=[shop_id]),
         daily=rates.daily_rates(o, r, config, since, a, shops=[shop_id]),
         sps=rates.sps_negative_rate(o, r, as_of, tz, shops=[shop_id]),
         by_cause=rates.contributions(o, r, config, a, by="cause"),
@@ -151,8 +113,21 @@ def build(
         products=rates.product_ratings(r, config, shop.products if not shop.products.empty else None),
         alerts=rates.alerts(o, r, config, since, a),
         chats=rates.chat_responsiveness(shop.chats, config) if not shop.chats.empty else pd.DataFrame(),
-        load_summary=full.report.to_frame(),
+        load_summary=full.data.report.to_frame(),
+        redact_pii=redact_pii,
+        source=full.source.describe(),
+        warnings=list(full.warnings),
     )
+
+
+def save_cache(analysis: Analysis, path: str | Path) -> None:
+    """Keep the analysis of a batch for its notebooks (a private scratch file: it holds unredacted text)."""
+    pd.to_pickle(analysis, path)
+
+
+def load_cache(path: str | Path) -> Analysis:
+    """The analysis the batch saved once for all its notebooks."""
+    return pd.read_pickle(path)
 
 
 # ---------------------------------------------------------------- formatting helpers
@@ -372,7 +347,7 @@ def negatives_by_cause(rep: ShopReport, per_cause: int = 8) -> Html:
         for r in group.head(per_cause).itertuples(index=False):
             parts.append(
                 f"<tr><td class='num'>{int(r.rating)}</td><td class='review'>"
-                f"{highlighted(r.review_text, r.evidence, rep.params.redact_pii)}</td>"
+                f"{highlighted(r.review_text, r.evidence, rep.redact_pii)}</td>"
                 f"<td>{esc(r.responsibility)}<br><span class='muted'>{esc(r.responsibility_reason)}</span></td>"
                 f"<td>{esc(r.product_id)}</td></tr>"
             )
@@ -394,7 +369,7 @@ def _review_list(frame: pd.DataFrame, rep: ShopReport, text_column: str = "revie
     evidence = frame["evidence"] if text_column == "review_text" else pd.Series("", index=frame.index)
     items = "".join(
         f"<li><strong>{int(rating)}★</strong> {esc(review_id)}: <span class='review'>"
-        f"{highlighted(text, spans, rep.params.redact_pii)}</span></li>"
+        f"{highlighted(text, spans, rep.redact_pii)}</span></li>"
         for rating, review_id, text, spans in zip(
             frame["rating"], frame["review_id"], frame[text_column], evidence, strict=True
         )
@@ -504,10 +479,12 @@ def data_quality(rep: ShopReport) -> Html:
 
 
 def appendix(rep: ShopReport) -> Html:
-    values = {"shop_id": rep.shop_id, **asdict(rep.params)}
-    params = pd.DataFrame([{"parameter": k, "value": str(v)} for k, v in values.items()])
+    values = [("shop", rep.shop_id), ("data", rep.source), *rep.params.describe()]
+    values.append(("personal data in review text", "redacted" if rep.redact_pii else "shown (--keep-pii)"))
+    params = pd.DataFrame(values, columns=["parameter", "value"])
+    warnings = "".join(f'<p class="warning">{esc(w)}</p>' for w in rep.warnings)
     return Html(
-        "<h2>Appendix: definitions and parameters</h2><ul>"
+        "<h2>Appendix: definitions and parameters</h2>" + warnings + "<ul>"
         "<li><strong>Negative review</strong>: 1 or 2 stars (latest rating).</li>"
         "<li><strong>SNRR</strong>: seller-related negative reviews (product quality or seller service; "
         "logistics-caused negatives excluded) / delivered orders, over the window's calendar days in the market "
@@ -515,7 +492,8 @@ def appendix(rep: ShopReport) -> Html:
         "<li><strong>Anchor</strong> review: a negative counts on its review day, an order on its delivery day; "
         "order: delivered orders in the window that received a negative review.</li>"
         "<li><strong>Interval</strong>: Wilson 95% score interval.</li>"
-        "<li>A negative whose cause is unknown counts as seller-related.</li></ul>"
+        "<li>A negative whose cause is unknown counts as seller-related.</li>"
+        "<li>Corrections from the labels file change the cause (and so whether a negative counts).</li></ul>"
         + table(params, {"parameter": "parameter", "value": "value"})
     )
 

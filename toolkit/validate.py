@@ -1,6 +1,6 @@
 """Parse and validate canonical tables: every row is accepted or set aside with a reason.
 
-The row rules of the data model live in :func:`toolkit.model.schema` (pandera); this module parses raw
+The row rules of the data model live in :func:`toolkit.schema.pandera_schema` (pandera); this module parses raw
 text into typed columns, runs that schema lazily to learn which rows break which rule, and adds the
 rules that span rows or tables (duplicates, conflicting ids, reviews of unknown orders, reviews dated
 before their delivery).
@@ -15,8 +15,8 @@ import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 
-from toolkit.model import KIND_DTYPE, KIND_EXPECTED, ORDERS, REVIEWS, Kind, Table, schema
 from toolkit.readers import ROW_COLUMN
+from toolkit.schema import KIND_DTYPE, KIND_EXPECTED, ORDERS, REVIEWS, Kind, Table, pandera_schema
 
 FILE_COLUMN = "_file"
 MAX_FIELD_CHARS = 100_000
@@ -175,7 +175,7 @@ def validate_table(table: Table, frame: pd.DataFrame, opts: ParseOptions) -> tup
 
     rejected = _rows_of(aside, frame)
     try:
-        schema(table).validate(typed[~rejected], lazy=True)
+        pandera_schema(table).validate(typed[~rejected], lazy=True)
     except pa.errors.SchemaErrors as exc:
         aside.append(_schema_failures(table, frame, exc.failure_cases))
     rejected = _rows_of(aside, frame)

@@ -1,0 +1,155 @@
+"""The one orchestrator: load, apply the corrections, classify and attribute, in this order, in one place.
+
+Every command, the report template, the batch renderer and the explorer call :func:`analyse` and read what it
+returns (an :class:`Analysis`), so they all count the same thing: a correction in the labels file changes the
+classification, the classification decides which negatives are seller-related, and every rate, chart and report
+reads that one attribution, on whichever engine computes the rates.
+
+Examples
+--------
+>>> from toolkit.pipeline import analyse
+>>> from toolkit.settings import Settings
+>>> from toolkit.source import DataSource
+>>> a = analyse(DataSource(use_default_labels=False), Settings(as_of="2026-10-31"))
+>>> len(a.shops), a.settings.as_of.isoformat(), list(a.attribution.columns)
+(7, '2026-10-31', ['review_id', 'shop_id', 'cause', 'responsibility'])
+>>> a.check_shops(["shop-qualty"])
+Traceback (most recent call last):
+...
+toolkit.errors.ParameterError: unknown shop 'shop-qualty'; did you mean 'shop-quality'? (7 in the data)
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+import pandas as pd
+
+from toolkit.errors import unknown
+from toolkit.load import ShopData
+from toolkit.settings import Settings
+from toolkit.source import DataSource
+
+ATTRIBUTION_COLUMNS = ["review_id", "shop_id", "cause", "responsibility"]
+ENGINES = ("pandas", "polars", "duckdb")
+
+
+@dataclass
+class Analysis:
+    """The loaded data, its classification (corrections applied) and the settings it was made with.
+
+    ``settings.as_of`` is always a day here (the data's last day when none was given); ``warnings`` says what a
+    reader should know (an as-of day outside the data's range, ...).
+    """
+
+    source: DataSource
+    settings: Settings
+    data: ShopData
+    classified: pd.DataFrame  # toolkit.causes.classify_reviews() of data.reviews, with the labels file applied
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def shops(self) -> list[str]:
+        """Every shop with an order or a review, sorted."""
+        return sorted(set(self.data.orders["shop_id"]) | set(self.data.reviews["shop_id"]))
+
+    def check_shops(self, shops: list[str] | None) -> list[str]:
+        """``shops`` (default: every shop) after checking each is in the data; "did you mean" when one is not."""
+        known = self.shops
+        if not shops:
+            return known
+        wanted = list(dict.fromkeys(str(s) for s in shops))
+        names = set(known)
+        for shop in wanted:
+            if shop not in names:
+                raise unknown("shop", shop, known)
+        return wanted
+
+    @property
+    def attribution(self) -> pd.DataFrame:
+        """``review_id, shop_id, cause, responsibility`` of every review: what the rates read."""
+        return self.classified[ATTRIBUTION_COLUMNS]
+
+    @property
+    def data_range(self) -> tuple[date | None, date | None]:
+        """The first and last day with an order or a review, in the market time zone."""
+        return data_range(self.data, self.settings.tz)
+
+    def shop(self, shop_id: str) -> Analysis:
+        """The same analysis narrowed to one shop (the load report stays that of the whole load)."""
+        (shop_id,) = self.check_shops([shop_id])
+        pick = {n: getattr(self.data, n) for n in ("orders", "reviews", "products", "chats")}
+        pick = {n: f[f["shop_id"] == shop_id].reset_index(drop=True) for n, f in pick.items()}
+        data = ShopData(**pick, set_aside=self.data.set_aside, report=self.data.report, tz=self.data.tz)
+        classified = self.classified[self.classified["shop_id"] == shop_id].reset_index(drop=True)
+        return Analysis(self.source, self.settings, data, classified, list(self.warnings))
+
+    def tables(self, engine: str = "pandas") -> tuple[Any, Any, Any]:
+        """``(orders, reviews, attribution)`` as frames of ``engine`` for :mod:`toolkit.rates`: the same rows on
+        every engine, so every engine gives the same counts."""
+        from toolkit.rates import on_engine
+
+        frames = (self.data.orders, self.data.reviews, self.attribution)
+        return tuple(on_engine(f, engine) for f in frames)
+
+
+def data_range(data: ShopData, tz: str) -> tuple[date | None, date | None]:
+    """The first and last day with a delivery, an order or a review, in ``tz``."""
+    stamps = [data.orders.get("created_at"), data.orders.get("delivered_at"), data.reviews.get("created_at")]
+    stamps = [s.dropna() for s in stamps if s is not None and s.notna().any()]
+    if not stamps:
+        return None, None
+    lo, hi = min(s.min() for s in stamps), max(s.max() for s in stamps)
+    return lo.tz_convert(tz).date(), hi.tz_convert(tz).date()
+
+
+def analyse(
+    source: DataSource | None = None,
+    settings: Settings | None = None,
+    *,
+    need_orders: bool = True,
+    model: Any = None,
+) -> Analysis:
+    """Load ``source``, apply its labels file, classify every review and attribute it; the one way in.
+
+    Parameters
+    ----------
+    source : DataSource, optional
+        Default: the bundled sample shops.
+    settings : Settings, optional
+        Default: ``Settings()``. The files are read in ``settings.tz``; with no ``as_of`` the data's last day is used.
+    need_orders : bool
+        False to work with a reviews file alone (``classify``).
+    model : CauseModel, optional
+        The cause model (default: the retrained one in ``models/`` when present, else the packaged one).
+    """
+    from toolkit.causes import classify_reviews
+
+    source = source if source is not None else DataSource()
+    settings = settings if settings is not None else Settings()
+    data = source.load(tz=settings.tz, need_orders=need_orders)
+    overrides = source.overrides()
+    first, last = data_range(data, settings.tz)
+    warnings = []
+    if settings.as_of is None:
+        settings = settings.replace(as_of=last or date.today())
+    elif last is not None and settings.as_of > last:
+        warnings.append(
+            f"the as-of day {settings.as_of} is after the data's last day {last} (the data runs {first} to {last}): "
+            "the most recent days have no data"
+        )
+    elif first is not None and settings.as_of < first:
+        warnings.append(
+            f"the as-of day {settings.as_of} is before the data's first day {first} (the data runs {first} to "
+            f"{last}): there is nothing to count yet"
+        )
+    orders = data.orders if not data.orders.empty else None
+    classified = classify_reviews(
+        data.reviews, orders, data.chats, overrides=overrides, as_of=settings.as_of, model=model
+    ).reset_index(drop=True)
+    return Analysis(source, settings, data, classified, warnings)
+
+
+__all__ = ["Analysis", "analyse", "data_range", "ENGINES"]
