@@ -33,10 +33,14 @@ Examples
 ...                         "product_id": "p", "rating": 1, "created_at": ts("2024-05-02")})
 >>> att = pd.DataFrame({"review_id": ["a", "b", "c"], "shop_id": "s", "cause": "poor_quality",
 ...                     "responsibility": "seller"})
->>> out = episodes(orders, reviews, RateConfig(as_of=date(2024, 5, 3), window_days=2), att, since=date(2024, 5, 2))
+>>> config = RateConfig(as_of=date(2024, 5, 3), window_days=2)
+>>> out = episodes(orders, reviews, config, att, since=date(2024, 5, 2), by_kind=True)
 >>> out[["kind", "start", "end", "cause"]].values.tolist()  # doctest: +NORMALIZE_WHITESPACE
 [['burst', datetime.date(2024, 5, 2), datetime.date(2024, 5, 3), 'poor_quality'],
- ['threshold', datetime.date(2024, 5, 2), datetime.date(2024, 5, 3), None]]
+ ['threshold', datetime.date(2024, 5, 2), datetime.date(2024, 5, 2), None]]
+>>> merged = episodes(orders, reviews, config, att, since=date(2024, 5, 2))  # one row: the two overlap
+>>> merged[["kind", "start", "end", "peak_value", "open"]].values.tolist()
+[['burst', datetime.date(2024, 5, 2), datetime.date(2024, 5, 3), 0.3, True]]
 """
 
 from __future__ import annotations
@@ -129,9 +133,9 @@ def _cusum(per_day: pd.DataFrame, baseline: pd.DataFrame, config: RateConfig, s:
     out["p1"] = out["p0"] * s.cusum_shift
     x, n = out["seller_negative_reviews"].astype(float), out["delivered_orders"].astype(float)
     # a day's negatives can exceed its deliveries (reviews of earlier orders): n - x is floored at 0
-    llr = x * (out["p1"] / out["p0"]).map(math.log) + (n - x).clip(lower=0) * (
-        (1 - out["p1"]) / (1 - out["p0"])
-    ).map(math.log)
+    llr = x * (out["p1"] / out["p0"]).map(math.log) + (n - x).clip(lower=0) * ((1 - out["p1"]) / (1 - out["p0"])).map(
+        math.log
+    )
     out["_llr"] = llr
     stats = []
     for _, g in out.sort_values(["shop_id", "day"]).groupby("shop_id", sort=False):
@@ -181,7 +185,8 @@ def episodes(
     raw = raw.rename(columns={"count": "value"})
     if shops is not None:
         raw = raw[raw["shop_id"].isin(shops)]
-    rise = raw[raw["alert"] == "rate_rise"].drop(columns="cause")
+    # a window without deliveries has no rate to be out of control (its expected count is 0)
+    rise = raw[(raw["alert"] == "rate_rise") & (raw["expected"] > 0)].drop(columns="cause")
     parts.append(
         _runs(
             rise,

@@ -113,7 +113,7 @@ def fit_beta_binomial(k: np.ndarray, n: np.ndarray) -> tuple[float, float, bool]
     start = np.array([special.logit(pooled), np.log(20.0)])
     res = optimize.minimize(nll, start, method="L-BFGS-B", bounds=[(-12, 12), (lo, hi)])
     mu, log_s = special.expit(res.x[0]), res.x[1]
-    ok = bool(res.success) and lo + 1e-3 < log_s < hi - 1e-3
+    ok = bool(res.success and lo + 1e-3 < log_s < hi - 1e-3)
     return float(mu), float(np.exp(log_s)), ok
 
 
@@ -126,7 +126,9 @@ def _counts(reviews: pd.DataFrame, settings: Settings, fix: FixFirstSettings) ->
     if fix.period_days is not None:
         keep &= day > settings.as_of - timedelta(days=fix.period_days)
     r = reviews.loc[keep, ["shop_id", "product_id"]].assign(_neg=(stars[keep] <= NEGATIVE_MAX_STARS).astype(int))
-    per = r.groupby(["shop_id", "product_id"], sort=False).agg(reviews=("_neg", "size"), negative_reviews=("_neg", "sum"))
+    per = r.groupby(["shop_id", "product_id"], sort=False).agg(
+        reviews=("_neg", "size"), negative_reviews=("_neg", "sum")
+    )
     return per.reset_index()
 
 
@@ -180,7 +182,11 @@ def fix_first(
     g_mu, g_s, _ = fit_beta_binomial(per["negative_reviews"].to_numpy(), per["reviews"].to_numpy())
     priors = {}
     for group, g in per.groupby("prior_group", sort=False):
-        fitted = fit_beta_binomial(g["negative_reviews"].to_numpy(), g["reviews"].to_numpy()) if len(g) >= MIN_GROUP else None
+        fitted = (
+            fit_beta_binomial(g["negative_reviews"].to_numpy(), g["reviews"].to_numpy())
+            if len(g) >= MIN_GROUP
+            else None
+        )
         priors[group] = fitted[:2] if fitted and fitted[2] else (g_mu, g_s)
     mu = per["prior_group"].map(lambda grp: priors[grp][0])
     s = per["prior_group"].map(lambda grp: priors[grp][1])
@@ -203,9 +209,7 @@ def fix_first(
 def one_review_first_share(fix_list: pd.DataFrame) -> tuple[int, int]:
     """Among shops with 3+ listed products one of which has 5+ reviews: ``(shops where a one-review product is
     first, such shops)`` -- the check of issue 11's goal."""
-    per_shop = fix_list.groupby("shop_id").agg(
-        products=("product_id", "size"), most=("reviews", "max")
-    )
+    per_shop = fix_list.groupby("shop_id").agg(products=("product_id", "size"), most=("reviews", "max"))
     eligible = per_shop[(per_shop["products"] >= 3) & (per_shop["most"] >= 5)].index
     first = fix_list[(fix_list["rank"] == 1) & fix_list["shop_id"].isin(eligible)]
     return int((first["reviews"] == 1).sum()), len(eligible)
