@@ -156,7 +156,7 @@ def fix_first(
     -------
     pandas.DataFrame
         :data:`FIX_COLUMNS` plus ``supported`` (at least ``min_reviews`` reviews), ``prior_group`` (what the
-        product was shrunk towards) and ``prior_mean``, one row per listed product, ``rank`` 1 = fix first within each shop.
+        product was shrunk towards) and ``prior_mean``, one row per listed product, ``rank`` 1 = fix first in a shop.
     """
     fix = fix or FixFirstSettings()
     per = _counts(reviews, settings, fix)
