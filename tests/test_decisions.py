@@ -220,3 +220,24 @@ def test_cli_compare_mistyped_shop_and_unknown_cause(capsys):
     assert main([*base, "--shop", "shop-qualty", "--cause", "poor_quality"]) == 2
     assert main([*base, "--shop", "shop-quality", "--cause", "bad_vibes"]) == 2
     assert "unknown cause 'bad_vibes'" in capsys.readouterr().err
+
+
+# ------------------------------------------------------------------ projections
+
+
+def test_projection_scenarios_and_fix_to_reach(samples):
+    from toolkit.projections import fix_to_reach, scenarios
+
+    o, r, a = samples.tables()
+    out = scenarios(o, r, samples.settings, a)
+    quality = out[out["shop_id"] == "shop-quality"].set_index("scenario")
+    assert set(quality.index) == {"no_new_negatives", "current_inflow", "top_contributor_fixed"}
+    best, fixed = quality.loc["no_new_negatives", "days"], quality.loc["top_contributor_fixed", "days"]
+    inflow = quality.loc["current_inflow", "days"]
+    # no new negatives is never later than the current inflow; removing the top cause (most of the window) is sooner
+    assert pd.isna(inflow) or best <= inflow
+    assert fixed < best
+    assert "shop-healthy" not in set(out["shop_id"])
+    plan = fix_to_reach(o, r, samples.settings, "2026-12-15", shop_id="shop-quality", attribution=a)
+    assert len(plan) >= 1 and plan.iloc[-1]["back_under_on"] <= date(2026, 12, 15)
+    assert plan["negatives"].is_monotonic_decreasing
