@@ -241,3 +241,34 @@ def test_projection_scenarios_and_fix_to_reach(samples):
     plan = fix_to_reach(o, r, samples.settings, "2026-12-15", shop_id="shop-quality", attribution=a)
     assert len(plan) >= 1 and plan.iloc[-1]["back_under_on"] <= date(2026, 12, 15)
     assert plan["negatives"].is_monotonic_decreasing
+
+
+# ------------------------------------------------------------------ report
+
+
+def test_report_says_why_and_what_first(samples):
+    from toolkit import report
+
+    rep = report.build(
+        "shop-quality", samples.settings, analysis=samples, changed_on="2026-10-01", changed_product="qlt-p01"
+    )
+    head = str(report.headline(rep))
+    assert "Above the target" in head and "since at least 2026-08-03" in head
+    assert "Top cause: <strong>Poor product quality</strong>" in head
+    assert "Auriculares Inalámbricos Bluetooth 5.3 Pro (qlt-p01)</strong>, 2.46 points" in head
+    assert "First action: Check quality with the supplier" in head
+    assert "<h2>Alerts</h2>" in str(report.alerts_section(rep))
+    fix = str(report.fix_check(rep))
+    assert "Did the fix work?" in fix and "Fisher exact" in fix
+    products = str(report.products_to_fix(rep))
+    assert "Auriculares Inalámbricos Bluetooth 5.3 Pro<br><span class='muted'>qlt-p01</span>" in products
+    tiny = report.build("shop-tiny", samples.settings, analysis=samples)
+    tiny.sps = tiny.sps.assign(eligible=False, delivered_orders_90d=12)  # as a shop with 12 orders in 90 days
+    sps = str(report.rates_table(tiny)).split("SPS negative review rate")[1]
+    assert "not scored (12 delivered orders in 90 days, 30 needed)" in sps and "%" not in sps.split("</p>")[0]
+    assert "No seller-related negatives to act on" not in str(report.actions(tiny))
+
+
+def test_cli_report_change_options_are_checked(capsys):
+    assert main(["report", "--as-of", "2026-10-31", "--shop", "shop-quality", "--changed-on", "2026-10-01"]) == 2
+    assert "--changed-product" in capsys.readouterr().err

@@ -166,7 +166,20 @@ def _report(args: argparse.Namespace) -> int:
         raise ParameterError("name the shops with --shop ID ... or pass --all")
     analysis = analyse_args(args)
     shops = None if args.all else analysis.check_shops(args.shop)
-    result = render_reports(analysis, shops=shops, out=args.out, workers=args.workers, redact_pii=not args.keep_pii)
+    change = {}
+    if args.changed_on:
+        if not (args.changed_product or args.changed_cause):
+            raise ParameterError("--changed-on needs --changed-product ID or --changed-cause NAME")
+        change = {
+            "changed_on": args.changed_on.isoformat(),
+            "changed_product": args.changed_product,
+            "changed_cause": args.changed_cause,
+        }
+    elif args.changed_product or args.changed_cause:
+        raise ParameterError("--changed-product/--changed-cause need --changed-on YYYY-MM-DD")
+    result = render_reports(
+        analysis, shops=shops, out=args.out, workers=args.workers, redact_pii=not args.keep_pii, change=change
+    )
     print(f"{len(result.rendered)} report(s) in {result.out_dir}")
     for shop_id, error in sorted(result.failed.items()):
         print(f"FAILED {shop_id}: {error}", file=sys.stderr)
@@ -276,6 +289,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", default=str(REPORTS_DIR), metavar="DIR")
     p.add_argument("--workers", type=int, default=2)
     p.add_argument("--keep-pii", action="store_true", help="do not redact e-mails, phones and handles in review text")
+    p.add_argument("--changed-on", type=_day, metavar="YYYY-MM-DD", help="add 'Did the fix work?' for a change day")
+    changed = p.add_mutually_exclusive_group()
+    changed.add_argument("--changed-product", metavar="ID", help="the product changed on --changed-on")
+    changed.add_argument("--changed-cause", metavar="NAME", help="the cause addressed on --changed-on")
     p.set_defaults(run=_report)
 
     p = sub.add_parser("alerts", parents=[data, window], help="alert episodes per shop (CSV)")

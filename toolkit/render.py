@@ -183,6 +183,7 @@ def render_reports(
     out: str | Path = REPORTS_DIR,
     workers: int = 2,
     redact_pii: bool = True,
+    change: dict | None = None,
     template: Path = TEMPLATE,
     progress: bool = True,
 ) -> RenderResult:
@@ -214,6 +215,7 @@ def render_reports(
             **settings.to_parameters(),
             "source": analysis.source.to_parameters(),
             "redact_pii": redact_pii,
+            "change": dict(change or {}),
             "cache": str(cache),
         }
         tasks = [(s, out_dir, parameters, template) for s in shops]
