@@ -46,7 +46,8 @@ def test_unusable_data_exits_2(tmp_path, capsys):
     orders.write_text((CORPUS / "orders.csv").read_text().splitlines()[0] + "\n")  # header, no rows
     code = main(["validate", "--orders", str(orders), "--reviews", str(CORPUS / "header_only.csv")])
     assert code == 2
-    assert "the data is not usable: no order row could be used" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert "the data is not usable: " in err and "orders.csv: no orders row could be used (it has no data rows)" in err
 
 
 def test_no_traceback_from_the_console_script():
