@@ -500,7 +500,7 @@ def sparkline(values, top: float | None = None) -> str:
     Examples
     --------
     >>> sparkline([0.0, 0.01, 0.02, float("nan")])
-    '▁▄█ '
+    '▁▅█ '
     """
     import numpy as np
 
