@@ -16,6 +16,7 @@ from toolkit.pipeline import analyse
 from toolkit.products import FixFirstSettings, fit_beta_binomial, fix_first, one_review_first_share
 from toolkit.settings import Settings
 from toolkit.source import DataSource
+from toolkit.taxonomy import Cause
 
 AS_OF = date(2026, 10, 31)
 
@@ -272,3 +273,15 @@ def test_report_says_why_and_what_first(samples):
 def test_cli_report_change_options_are_checked(capsys):
     assert main(["report", "--as-of", "2026-10-31", "--shop", "shop-quality", "--changed-on", "2026-10-01"]) == 2
     assert "--changed-product" in capsys.readouterr().err
+
+
+def test_no_known_cause_count_matches_the_contributions(samples):
+    from toolkit import report
+
+    rep = report.build("shop-quality", samples.settings, analysis=samples)
+    by = rep.by_cause.set_index("cause")["seller_negative_reviews"]
+    expected = sum(
+        v for c, v in by.items() if c in ("unattributed", "unspecified") or c not in {x.value for x in Cause}
+    )
+    assert report.no_known_cause(rep) == expected
+    assert f"with no known cause (counted as seller-related): {expected:g}." in str(report.rates_table(rep))

@@ -256,6 +256,14 @@ def first_action(rep: ShopReport) -> str:
     return f"Read the {n} seller-related negative review(s) marked {label(top).lower()} and answer the buyers."
 
 
+def no_known_cause(rep: ShopReport) -> float:
+    """Seller-related negatives in the window whose cause is not known: none, "no reason given", or a label outside
+    the taxonomy -- the same count the contributions by cause show (one number on the whole page)."""
+    known = {c.value for c in Cause} - {Cause.UNSPECIFIED.value}
+    by = rep.by_cause
+    return float(by.loc[~by["cause"].isin(known), "seller_negative_reviews"].sum()) if not by.empty else 0.0
+
+
 def headline(rep: ShopReport) -> Html:
     row, p = rep.row, rep.params
     before = rep.before.iloc[0]["snrr"] if not rep.before.empty else None
@@ -336,7 +344,7 @@ def rates_table(rep: ShopReport) -> Html:
     notes = (
         f"<p>All negatives in the window: {int(row['negative_reviews'])}, of which logistics-caused (not counted): "
         f"{int(row['logistics_negative_reviews'])}; with no known cause (counted as seller-related): "
-        f"{int(row['unattributed_negative_reviews'])}.</p>"
+        f"{no_known_cause(rep):g}.</p>"
     )
     if sps is not None:
         value = (
