@@ -137,7 +137,8 @@ def alert_days(
     rise = _daily_series(o, r, config, since - timedelta(days=w), a, None)
     x, n = nw.col("seller_negative_reviews").cast(nw.Float64), nw.col("delivered_orders").cast(nw.Float64)
     prev = [c.shift(w).over("shop_id", order_by="as_of").alias(f"_{name}") for name, c in (("x", x), ("n", n))]
-    p0 = (nw.col("_x") + 0.5) / (nw.col("_n") + 1)
+    # capped at 1: under the review anchor a tiny shop can have more negatives than deliveries in a window
+    p0 = nw.min_horizontal((nw.col("_x") + 0.5) / (nw.col("_n") + 1), nw.lit(1.0))
     rise = (
         rise.with_columns(*prev)
         .with_columns(expected=n * p0)
