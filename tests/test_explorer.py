@@ -23,6 +23,7 @@ from toolkit.explorer import (
     save_label,
 )
 from toolkit.load import SAMPLES_DIR
+from toolkit.taxonomy import label
 
 AS_OF = date(2026, 10, 31)
 
@@ -162,8 +163,9 @@ def test_causes_filters_change_pareto_heatmap_and_table(explorer):
     top = app.data["negatives"]["cause"].value_counts().index[0]
 
     app.cause.value = top
-    assert {row["cause"] for row in spec_values(app.charts["pareto"])} == {top}
-    assert {row["cause"] for row in spec_values(app.charts["heatmap"])} == {top}
+    # the charts show the cause in plain words
+    assert {row["cause"] for row in spec_values(app.charts["pareto"])} == {label(top)}
+    assert {row["cause"] for row in spec_values(app.charts["heatmap"])} == {label(top)}
     assert set(app.data["table"]["cause"]) == {top}
     assert app.table.value.count("<tr>") == min(len(app.data["table"]), 50) + 1
 
@@ -265,3 +267,26 @@ def test_save_label_refuses_raw_data_and_unknown_causes(tmp_path):
     with pytest.raises(ParameterError, match="unknown cause"):
         save_label("r1", "bad_vibes", path=tmp_path / "labels.csv")
     assert not (tmp_path / "labels.csv").exists()
+
+
+def test_portfolio_ranks_by_risk_and_opens_an_overview():
+    from toolkit.explorer import Explorer, OverviewApp, PortfolioApp
+
+    ex = Explorer()
+    table = ex.risk_table()
+    assert table["risk_rank"].tolist() == list(range(1, len(table) + 1))
+    risk = table["status"].map({"above_target": 0, "above_strict": 1, "ok": 2, "no_orders": 3})
+    assert risk.is_monotonic_increasing
+    assert table.set_index("shop_id").loc["shop-healthy", "open_alerts"] == 0
+    assert table.set_index("shop_id").loc["shop-spike", "open_alerts"] == 1
+    assert all(len(s) == 90 for s in table["sparkline"])
+    app = PortfolioApp(ex)
+    app.search.value = "spi"
+    assert app.selection()["shop_id"].tolist() == ["shop-spike"]
+    app.pick.value = "shop-spike"
+    assert isinstance(app.app, OverviewApp) and app.app.shop.value == "shop-spike"
+    assert "Damaged item or package" in app.app.alerts.value
+    # the shop picker of every app is sorted by risk and searchable
+    assert [v for _, v in app.app.shop.options] == ex.shops_by_risk()
+    app.app.search.value = "heal"
+    assert [v for _, v in app.app.shop.options] == ["shop-healthy"]

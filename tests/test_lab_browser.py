@@ -128,7 +128,9 @@ def drive_overview(page, lab: str, shots: Path) -> None:
     before_text, before_chart = headline.inner_text(), trend.inner_html()
     assert "shop-quality" in before_text and "SNRR" in before_text
 
-    page.locator(".widget-dropdown", has_text="shop").locator("select").first.select_option("shop-logistics")
+    picker = page.locator(".widget-dropdown", has_text="shop").locator("select").first
+    label = next(t for t in picker.locator("option").all_inner_texts() if t.startswith("shop-logistics"))
+    picker.select_option(label=label)  # options read "shop · status", sorted by risk
     page.wait_for_function(
         "() => (document.querySelector('.srh-headline') || {innerText: ''}).innerText.includes('shop-logistics')",
         timeout=60_000,

@@ -12,7 +12,7 @@ from nbclient import NotebookClient
 from tests.conftest import REPO
 
 NOTEBOOKS = sorted((REPO / "notebooks").glob("*.ipynb"))
-EXPLORER_NOTEBOOKS = {"shop_overview", "negative_review_causes", "product_ratings", "review_labelling"}
+EXPLORER_NOTEBOOKS = {"shop_overview", "negative_review_causes", "product_ratings", "review_labelling", "portfolio"}
 STRIP = (
     "clear them: .venv/bin/jupyter nbconvert --clear-output --inplace --ClearMetadataPreprocessor.enabled=True "
     "--ClearMetadataPreprocessor.preserve_nb_metadata_mask=kernelspec"

@@ -83,7 +83,15 @@ def test_every_sample_shop_renders_offline_and_small(rendered):
         assert not FETCHING.search(html), FETCHING.search(html)
         assert path.stat().st_size < 3_000_000
         assert html.count('class="srh-chart"') >= 4
-        for section in ("Rates", "Trend", "Key contributors", "Products to fix or delist", "Data quality", "Appendix"):
+        for section in (
+            "Alerts",
+            "Rates",
+            "Trend",
+            "Key contributors",
+            "Products to fix first",
+            "Data quality",
+            "Appendix",
+        ):
             assert f"<h2>{section}" in html
 
 

@@ -11,7 +11,7 @@ import json
 import altair as alt
 import pandas as pd
 
-from toolkit.taxonomy import Area, Cause
+from toolkit.taxonomy import Area, Cause, label
 
 OKABE_ITO = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#D55E00", "#56B4E9", "#F0E442", "#000000")
 AREA_COLOURS = {
@@ -75,8 +75,9 @@ def empty_state(message: str, width: int = WIDTH) -> alt.Chart:
 
 
 def _with_area(frame: pd.DataFrame) -> pd.DataFrame:
+    """The frame with each cause's area, and the cause in plain words (``taxonomy.label``)."""
     areas = {c.value: c.area.value for c in Cause}
-    return frame.assign(area=frame["cause"].map(areas).fillna(Area.OTHER.value))
+    return frame.assign(area=frame["cause"].map(areas).fillna(Area.OTHER.value), cause=frame["cause"].map(label))
 
 
 def snrr_trend(daily: pd.DataFrame, target: float = 0.01, strict: float = 0.005) -> alt.LayerChart | alt.Chart:
@@ -174,7 +175,8 @@ def product_cause_heatmap(classified: pd.DataFrame, products: pd.DataFrame | Non
     """Negative reviews per product and cause."""
     if classified.empty:
         return empty_state("No negative reviews in this selection.")
-    cells = classified.groupby(["product_id", "cause"], as_index=False).size().rename(columns={"size": "reviews"})
+    cells = classified.assign(cause=classified["cause"].map(label))
+    cells = cells.groupby(["product_id", "cause"], as_index=False).size().rename(columns={"size": "reviews"})
     if products is not None and not products.empty:
         titles = products.drop_duplicates("product_id").set_index("product_id")["title"]
         cells["title"] = cells["product_id"].map(titles).fillna("")

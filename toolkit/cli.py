@@ -222,12 +222,72 @@ def _report(args: argparse.Namespace) -> int:
         raise ParameterError("name the shops with --shop ID ... or pass --all")
     analysis = analyse_args(args)
     shops = None if args.all else analysis.check_shops(args.shop)
-    result = render_reports(analysis, shops=shops, out=args.out, workers=args.workers, redact_pii=not args.keep_pii)
+    change = {}
+    if args.changed_on:
+        if not (args.changed_product or args.changed_cause):
+            raise ParameterError("--changed-on needs --changed-product ID or --changed-cause NAME")
+        change = {
+            "changed_on": args.changed_on.isoformat(),
+            "changed_product": args.changed_product,
+            "changed_cause": args.changed_cause,
+        }
+    elif args.changed_product or args.changed_cause:
+        raise ParameterError("--changed-product/--changed-cause need --changed-on YYYY-MM-DD")
+    result = render_reports(
+        analysis, shops=shops, out=args.out, workers=args.workers, redact_pii=not args.keep_pii, change=change
+    )
     print(f"{len(result.rendered)} report(s) in {result.out_dir}")
     for shop_id, error in sorted(result.failed.items()):
         print(f"FAILED {shop_id}: {error}", file=sys.stderr)
     print(result.index)
     return 1 if result.failed else 0
+
+
+def _alerts(args: argparse.Namespace) -> int:
+    from toolkit.alerts import episodes
+
+    analysis = analyse_args(args)
+    shops = analysis.check_shops(args.shop) if args.shop else None
+    orders, reviews, attribution = analysis.tables()
+    frame = episodes(
+        orders, reviews, analysis.settings, attribution, since=args.since, shops=shops, by_kind=args.by_kind
+    )
+    write_csv(frame, args.out)
+    return 0
+
+
+def _products(args: argparse.Namespace) -> int:
+    from toolkit.products import FixFirstSettings, fix_first
+
+    analysis = analyse_args(args)
+    shops = analysis.check_shops(args.shop) if args.shop else None
+    fix = FixFirstSettings(period_days=args.period_days, min_reviews=args.min_reviews)
+    data = analysis.data
+    write_csv(fix_first(data.reviews, analysis.settings, data.products, fix, shops=shops), args.out)
+    return 0
+
+
+def _compare(args: argparse.Namespace) -> int:
+    from toolkit.compare import before_after
+
+    if not (args.product or args.cause):
+        raise ParameterError("name what was fixed: --product ID or --cause NAME")
+    analysis = analyse_args(args)
+    (shop,) = analysis.check_shops([args.shop])
+    orders, reviews, attribution = analysis.tables()
+    frame = before_after(
+        orders,
+        reviews,
+        analysis.settings,
+        args.changed_on,
+        shop_id=shop,
+        attribution=attribution,
+        product_id=args.product,
+        cause=args.cause,
+        days=args.days,
+    )
+    write_csv(frame, args.out)
+    return 0
 
 
 def _sample_data(args: argparse.Namespace) -> int:
@@ -287,7 +347,35 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", default=str(REPORTS_DIR), metavar="DIR")
     p.add_argument("--workers", type=int, default=2)
     p.add_argument("--keep-pii", action="store_true", help="do not redact e-mails, phones and handles in review text")
+    p.add_argument("--changed-on", type=_day, metavar="YYYY-MM-DD", help="add 'Did the fix work?' for a change day")
+    changed = p.add_mutually_exclusive_group()
+    changed.add_argument("--changed-product", metavar="ID", help="the product changed on --changed-on")
+    changed.add_argument("--changed-cause", metavar="NAME", help="the cause addressed on --changed-on")
     p.set_defaults(run=_report)
+
+    p = sub.add_parser("alerts", parents=[data, window], help="alert episodes per shop (CSV)")
+    p.add_argument("--shop", nargs="+", metavar="ID", help="only these shops")
+    p.add_argument("--since", type=_day, metavar="YYYY-MM-DD", help="first day to scan (default 89 days before)")
+    p.add_argument("--by-kind", action="store_true", help="one row per kind and episode instead of merged episodes")
+    p.add_argument("--out", default="-", metavar="FILE", help="CSV file, or - for standard output (default)")
+    p.set_defaults(run=_alerts)
+
+    p = sub.add_parser("products", parents=[data, window], help="the fix-first list of products per shop (CSV)")
+    p.add_argument("--shop", nargs="+", metavar="ID", help="only these shops")
+    p.add_argument("--period-days", type=int, metavar="N", help="only reviews of the last N days (default all)")
+    p.add_argument("--min-reviews", type=int, default=3, metavar="N", help="minimum support to be ranked (3)")
+    p.add_argument("--out", default="-", metavar="FILE", help="CSV file, or - for standard output (default)")
+    p.set_defaults(run=_products)
+
+    p = sub.add_parser("compare", parents=[data, window], help="did the fix work? before/after a change date (CSV)")
+    p.add_argument("--shop", required=True, metavar="ID")
+    p.add_argument("--changed-on", required=True, type=_day, metavar="YYYY-MM-DD", help="the day of the change")
+    what = p.add_mutually_exclusive_group()
+    what.add_argument("--product", metavar="ID", help="the product that was fixed")
+    what.add_argument("--cause", metavar="NAME", help="the cause that was addressed (e.g. poor_quality)")
+    p.add_argument("--days", type=int, default=30, metavar="N", help="days on each side of the change (30)")
+    p.add_argument("--out", default="-", metavar="FILE", help="CSV file, or - for standard output (default)")
+    p.set_defaults(run=_compare)
 
     p = sub.add_parser("sample-data", help="write the deterministic sample shops")
     p.add_argument("--out", required=True, type=Path, metavar="DIR")

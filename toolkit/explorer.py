@@ -43,6 +43,7 @@ from toolkit.report import highlighted, pct
 from toolkit.safe_csv import neutralise
 from toolkit.settings import Settings
 from toolkit.source import DataSource
+from toolkit.taxonomy import STATUS_LABELS, label
 
 LABEL_COLUMNS = ["review_id", "cause", "shop_id", "note"]
 ALL = "(all)"
@@ -267,6 +268,50 @@ class Explorer:
         ]
         return pd.concat(frames, ignore_index=True)
 
+    def alerts(self, as_of: date | None = None) -> pd.DataFrame:
+        """The alert episodes of every shop in the 90 days to ``as_of`` (:func:`toolkit.alerts.episodes`)."""
+        as_of = as_of or self.as_of
+        if getattr(self, "_alerts_for", None) != as_of:
+            from toolkit.alerts import episodes
+
+            o, r, a = self.analysis.tables()
+            self._alerts_cache = episodes(o, r, self.settings.replace(as_of=as_of), a)
+            self._alerts_for = as_of
+        return self._alerts_cache
+
+    def risk_table(self, as_of: date | None = None) -> pd.DataFrame:
+        """Every shop ranked by risk: status, then the low end of the SNRR interval, then open alerts.
+
+        Columns ``shop_id, status, status_label, snrr, snrr_low, snrr_high, delivered_orders, open_alerts,
+        sparkline`` (the 90-day trailing SNRR as a text sparkline), ``risk_rank`` (1 = most at risk).
+        """
+        from toolkit.alerts import open_alerts
+
+        as_of = as_of or self.as_of
+        if getattr(self, "_risk_for", None) == as_of:
+            return self._risk_cache
+        settings = self.settings.replace(as_of=as_of)
+        o, r, a = self.analysis.tables()
+        now = rates.to_pandas(rates.shop_rates(o, r, settings, a))
+        daily = rates.to_pandas(rates.daily_rates(o, r, settings, as_of - timedelta(days=89), a))
+        spark = daily.groupby("shop_id")["snrr"].apply(lambda v: sparkline(v.to_numpy()))
+        now["open_alerts"] = now["shop_id"].map(open_alerts(self.alerts(as_of))).fillna(0).astype(int)
+        now["sparkline"] = now["shop_id"].map(spark).fillna("")
+        now["status_label"] = now["status"].map(lambda v: STATUS_LABELS.get(v, v))
+        risk = now["status"].map(STATUS_RISK)
+        now = now.assign(_risk=risk).sort_values(
+            ["_risk", "snrr_low", "open_alerts", "snrr", "shop_id"], ascending=[True, False, False, False, True]
+        )
+        now["risk_rank"] = range(1, len(now) + 1)
+        columns = ["risk_rank", "shop_id", "status", "status_label", "snrr", "snrr_low", "snrr_high"]
+        self._risk_cache = now[[*columns, "delivered_orders", "open_alerts", "sparkline"]].reset_index(drop=True)
+        self._risk_for = as_of
+        return self._risk_cache
+
+    def shops_by_risk(self) -> list[str]:
+        """Shop ids, most at risk first (the order of every notebook's shop picker)."""
+        return self.risk_table()["shop_id"].tolist()
+
     def shop_frames(self, shop_id: str) -> dict[str, pd.DataFrame]:
         """``orders, reviews (with classification and day), products, chats`` of one shop."""
         if shop_id not in self._shops:
@@ -438,10 +483,60 @@ def headline_html(row: pd.DataFrame, state: ViewState) -> str:
     )
     others = f"product NRR {pct(r['product_nrr'])}, service NRR {pct(r['service_nrr'])}"
     small = " <i>small sample</i>" if bool(r["small_sample"]) else ""
+    status = esc(STATUS_LABELS.get(r["status"], r["status"]))
     return (
-        f'<div class="srh-headline"><p>{head}</p><p>{snrr}: <b>{esc(r["status"])}</b>{small}</p>'
+        f'<div class="srh-headline"><p>{head}</p><p>{snrr}: <b>{status}</b>{small}</p>'
         f"<p>{esc(counts)}; {esc(others)}</p></div>"
     )
+
+
+STATUS_RISK = {"above_target": 0, "above_strict": 1, "ok": 2, "no_orders": 3}
+SPARK = "▁▂▃▄▅▆▇█"
+
+
+def sparkline(values, top: float | None = None) -> str:
+    """A text sparkline (one character a day; a space where there is no rate).
+
+    Examples
+    --------
+    >>> sparkline([0.0, 0.01, 0.02, float("nan")])
+    '▁▅█ '
+    """
+    import numpy as np
+
+    v = np.asarray(values, dtype=float)
+    high = top if top is not None else (np.nanmax(v) if np.isfinite(v).any() else 0.0)
+    if not high or high <= 0:
+        return "".join(" " if np.isnan(x) else SPARK[0] for x in v)
+    idx = np.clip(np.round(v / high * (len(SPARK) - 1)), 0, len(SPARK) - 1)
+    return "".join(" " if np.isnan(x) else SPARK[int(i)] for x, i in zip(v, idx, strict=True))
+
+
+def risk_table_html(table: pd.DataFrame, limit: int = 50) -> str:
+    """The portfolio table: rank, shop, status in plain words, SNRR and interval, open alerts, 90-day sparkline."""
+    rows = "".join(
+        f"<tr><td>{int(r.risk_rank)}</td><td>{esc(r.shop_id)}</td><td>{esc(r.status_label)}</td>"
+        f"<td>{pct(r.snrr)}</td><td>{pct(r.snrr_low)} to {pct(r.snrr_high)}</td><td>{int(r.open_alerts)}</td>"
+        f"<td style='font-family:monospace'>{esc(r.sparkline)}</td></tr>"
+        for r in table.head(limit).itertuples(index=False)
+    )
+    head = "".join(f"<th>{h}</th>" for h in ("#", "shop", "status", "SNRR", "95% interval", "open alerts", "90 days"))
+    more = f"<p>Showing {min(limit, len(table))} of {len(table)} shops.</p>" if len(table) > limit else ""
+    return f"<table class='srh-risk'><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>{more}"
+
+
+def alerts_table_html(episodes: pd.DataFrame) -> str:
+    """The overview's alerts table: open first, then newest, with the cause in plain words."""
+    if episodes.empty:
+        return "<p class='srh-alerts-empty'>No alerts in the last 90 days.</p>"
+    rows = "".join(
+        f"<tr><td>{'open' if r.open else 'closed'}</td><td>{r.start} to {r.end}</td>"
+        f"<td>{esc(label(r.cause)) if isinstance(r.cause, str) else ''}</td>"
+        f"<td style='white-space:normal;width:60%'>{esc(r.detail)}</td></tr>"
+        for r in episodes.sort_values(["open", "start"], ascending=False).itertuples(index=False)
+    )
+    head = "".join(f"<th>{h}</th>" for h in ("state", "days", "cause", "what happened"))
+    return f"<table class='srh-alerts'><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>"
 
 
 def review_table_html(table: pd.DataFrame, redact_pii: bool = True, limit: int = TABLE_ROWS) -> str:
@@ -455,9 +550,9 @@ def review_table_html(table: pd.DataFrame, redact_pii: bool = True, limit: int =
         reason = "" if pd.isna(r.responsibility_reason) else r.responsibility_reason
         rows.append(
             f"<tr><td>{esc(r.review_id)}</td><td>{esc(r.day)}</td><td>{int(r.rating)}★</td>"
-            f"<td>{esc(r.product_id)}</td><td>{esc(r.language)}</td><td>{esc(r.cause)}</td>"
+            f"<td>{esc(r.product_id)}</td><td>{esc(r.language)}</td><td>{esc(label(r.cause))}</td>"
             f"<td>{esc(r.responsibility)}<br><small>{esc(reason)}</small></td>"
-            f"<td style='white-space:pre-wrap;max-width:32rem'>{text}</td></tr>"
+            f"<td style='white-space:pre-wrap;width:55%;min-width:24rem'>{text}</td></tr>"
         )
     more = f"<p>Showing {len(shown)} of {len(table)} reviews.</p>" if len(table) > limit else ""
     head = "".join(
@@ -493,7 +588,11 @@ class _App:
     def __init__(self, explorer: Explorer | None = None, shop_id: str | None = None, as_of: date | None = None):
         self.explorer = explorer if explorer is not None else Explorer()
         ex = self.explorer
-        self.shop = widgets.Dropdown(options=ex.shops, value=shop_id or ex.shops[0], description="shop")
+        ranked = ex.shops_by_risk()
+        self._picker_options = [(f"{s} · {_status_of(ex, s)}", s) for s in ranked]
+        self.shop = widgets.Dropdown(options=self._picker_options, value=shop_id or ranked[0], description="shop")
+        self.search = widgets.Text(placeholder="search shops", description="find")
+        self.search.observe(self._on_search, names="value")
         self.as_of = widgets.DatePicker(value=as_of or ex.as_of, description="as of")
         self.window = widgets.ToggleButtons(options=list(WINDOWS), value=30, description="window (days)")
         self.anchor = widgets.ToggleButtons(options=list(ANCHORS), value="review", description="anchor")
@@ -524,7 +623,17 @@ class _App:
 
     def _control_box(self) -> widgets.Widget:
         controls = self.controls()
-        return widgets.VBox([widgets.HBox(controls[:2]), widgets.HBox(controls[2:4]), widgets.HBox(controls[4:])])
+        first = widgets.HBox([self.search, *controls[:2]])
+        return widgets.VBox([first, widgets.HBox(controls[2:4]), widgets.HBox(controls[4:])])
+
+    def _on_search(self, change: dict) -> None:
+        """Narrow the shop picker (sorted by risk) to the shops whose id contains the text."""
+        text = str(change["new"]).strip().lower()
+        options = [o for o in self._picker_options if text in o[1].lower()] or self._picker_options
+        current = self.shop.value
+        self.shop.options = options
+        if current in {v for _, v in options}:
+            self.shop.value = current
 
     def body(self) -> list[widgets.Widget]:
         raise NotImplementedError
@@ -609,11 +718,22 @@ class OverviewApp(_App):
     def body(self) -> list[widgets.Widget]:
         self.headline = widgets.HTML()
         self.headline.add_class("srh-headline-box")
-        return [self.message, self.headline, self._output("trend"), self._output("by_cause"), self._output("chats")]
+        self.alerts = widgets.HTML()
+        self.alerts.add_class("srh-alerts-box")
+        return [
+            self.message,
+            self.headline,
+            self.alerts,
+            self._output("trend"),
+            self._output("by_cause"),
+            self._output("chats"),
+        ]
 
     def render(self, state: ViewState) -> None:
         d, ex = self.data, self.explorer
         self.headline.value = headline_html(d["rates"], state)
+        episodes = ex.alerts(state.as_of)
+        self.alerts.value = "<h4>Alerts</h4>" + alerts_table_html(episodes[episodes["shop_id"] == state.shop_id])
         key = state.rate_key
         self._chart("trend", key, lambda: charts.snrr_trend(d["daily"], ex.target, ex.strict))
         self._chart("by_cause", key, lambda: charts.contributions_chart(d["by_cause"], "cause"))
@@ -732,6 +852,57 @@ class LabellingApp(_App):
         self.note.value = ""
         self._drawn.clear()
         self.refresh()
+
+
+def _status_of(ex: Explorer, shop_id: str) -> str:
+    table = ex.risk_table()
+    return str(table.loc[table["shop_id"] == shop_id, "status_label"].iloc[0])
+
+
+class PortfolioApp:
+    """Every shop ranked by risk (status, interval low end, open alerts, 90-day sparkline); pick one to open its
+    overview below the list."""
+
+    def __init__(self, explorer: Explorer | None = None, limit: int = 50):
+        self.explorer = explorer if explorer is not None else Explorer()
+        self.limit = limit
+        self.table = self.explorer.risk_table()
+        self.search = widgets.Text(placeholder="search shops", description="find")
+        self.pick = widgets.Dropdown(options=[ALL], value=ALL, description="open")
+        self.list = widgets.HTML()
+        self.detail = widgets.Output()
+        self.app: OverviewApp | None = None
+        self.search.observe(lambda change: self._refresh(), names="value")
+        self.pick.observe(self._open, names="value")
+        self._refresh()
+        self.widget = widgets.VBox(
+            [widgets.HTML("<h3>Portfolio</h3>"), widgets.HBox([self.search, self.pick]), self.list, self.detail]
+        )
+
+    def selection(self) -> pd.DataFrame:
+        text = self.search.value.strip().lower()
+        table = self.table
+        return table[table["shop_id"].str.lower().str.contains(text, regex=False)] if text else table
+
+    def _refresh(self) -> None:
+        shown = self.selection()
+        self.list.value = risk_table_html(shown, self.limit)
+        self.pick.options = [ALL, *(shown["shop_id"].head(self.limit))]
+
+    def _open(self, change: dict) -> None:
+        if change["new"] in (None, ALL):
+            return
+        self.app = OverviewApp(self.explorer, shop_id=change["new"])
+        self.detail.clear_output()
+        with self.detail:
+            from IPython.display import display
+
+            display(self.app.widget)
+
+    def _ipython_display_(self) -> None:
+        from IPython.display import display
+
+        display(self.widget)
 
 
 def explore(app: str = "overview", explorer: Explorer | None = None, **kwargs: Any) -> _App:

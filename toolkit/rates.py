@@ -1136,98 +1136,11 @@ def _shrink(per: nw.LazyFrame, group: list[str]) -> nw.LazyFrame:
 # ----------------------------------------------------------------------------------------------- alerts
 
 
-def alerts(
-    orders: Frame,
-    reviews: Frame,
-    config: RateConfig,
-    since: date,
-    attribution: Frame | None = None,
-    sigmas: float = 3.0,
-    cluster_days: int = 7,
-    cluster_size: int = 3,
-) -> Frame:
-    """Days on which a shop's SNRR rose significantly, and clusters of negatives with the same cause.
+def alerts(*args: Any, **kwargs: Any) -> Frame:
+    """The per-day alert flags: moved to :func:`toolkit.alerts.alert_days` (kept here for callers of rates)."""
+    from toolkit.alerts import alert_days
 
-    ``rate_rise``: a binomial p-chart on the daily trailing-window series. The baseline is the shop's own rate in
-    the previous, non-overlapping window (day d - window_days), smoothed as (x + 0.5) / (n + 1) so that a clean
-    history does not make one negative an alert; the day is flagged when the seller-related negatives exceed
-    ``n p0 + sigmas * sqrt(n p0 (1 - p0))`` (and are at least 2). ``cause_cluster``: ``cluster_size`` or more
-    seller-related negatives with the same cause within ``cluster_days`` days (review days).
-
-    Returns
-    -------
-    frame
-        ``shop_id, day (date), alert, cause, count, expected, limit``, sorted by shop, day, alert.
-
-    Examples
-    --------
-    >>> import pandas as pd
-    >>> ts = lambda s: pd.Timestamp(s, tz="UTC")
-    >>> orders = pd.DataFrame({"order_id": [f"o{i}" for i in range(10)], "shop_id": "s", "product_id": "p",
-    ...                        "order_status": "delivered", "delivered_at": ts("2024-05-01")})
-    >>> reviews = pd.DataFrame({"review_id": ["a", "b", "c"], "order_id": ["o1", "o2", "o3"], "shop_id": "s",
-    ...                         "product_id": "p", "rating": 1, "created_at": ts("2024-05-02")})
-    >>> att = pd.DataFrame({"review_id": ["a", "b", "c"], "shop_id": "s", "cause": "poor_quality",
-    ...                     "responsibility": "seller"})
-    >>> a = alerts(orders, reviews, RateConfig(as_of=date(2024, 5, 3), window_days=2), date(2024, 5, 2), att)
-    >>> a[["day", "alert", "count"]].values.tolist()  # doctest: +NORMALIZE_WHITESPACE
-    [[datetime.date(2024, 5, 2), 'cause_cluster', 3.0], [datetime.date(2024, 5, 3), 'cause_cluster', 3.0],
-     [datetime.date(2024, 5, 3), 'rate_rise', 3.0]]
-    """
-    w = config.window_days
-    o, r, a = _lazy_all(orders, reviews, attribution)  # one backend for the series and the clusters
-    rise = _daily_series(o, r, config, since - timedelta(days=w), a, None)
-    x, n = nw.col("seller_negative_reviews").cast(nw.Float64), nw.col("delivered_orders").cast(nw.Float64)
-    prev = [c.shift(w).over("shop_id", order_by="as_of").alias(f"_{name}") for name, c in (("x", x), ("n", n))]
-    p0 = (nw.col("_x") + 0.5) / (nw.col("_n") + 1)
-    rise = (
-        rise.with_columns(*prev)
-        .with_columns(expected=n * p0)
-        .with_columns(limit=nw.col("expected") + sigmas * (nw.col("expected") * (1 - p0)).sqrt())
-    )
-    rise = rise.filter((nw.col("as_of") >= nw.lit(since)) & (x > nw.col("limit")) & (x >= 2)).select(
-        "shop_id",
-        nw.col("as_of").alias("day"),
-        nw.lit("rate_rise").alias("alert"),
-        nw.lit(None, nw.String).alias("cause"),
-        x.alias("count"),
-        nw.col("expected").cast(nw.Float64),
-        nw.col("limit").cast(nw.Float64),
-    )
-    cluster = _cause_clusters(o, r, config, since, a, cluster_days, cluster_size)
-    out = nw.concat([rise, cluster.select(rise.collect_schema().names())], how="vertical")
-    return _same_kind(out.sort("shop_id", "day", "alert", "cause"), orders)
-
-
-def _cause_clusters(orders, reviews, config, since, attribution, days: int, size: int) -> nw.LazyFrame:
-    """Shop, cause and day where the last ``days`` days hold ``size`` or more seller-related negatives of one cause."""
-    o, _, _, classified = _prepared(orders, reviews, config, attribution)
-    start, end = day_number(since), config.last
-    seller = classified.filter(nw.col("seller") & ~nw.col("cause").is_null())
-    events = nw.concat(
-        [
-            seller.select("shop_id", "cause", "day", nw.lit(1).cast(nw.Int64).alias("v")),
-            seller.select(
-                "shop_id", "cause", (nw.col("day") + days).alias("day"), nw.lit(-1).cast(nw.Int64).alias("v")
-            ),
-        ],
-        how="vertical",
-    ).with_columns(day=nw.max_horizontal(nw.col("day"), nw.lit(start)).cast(nw.Int64))
-    per_day = events.filter(nw.col("day") <= end).group_by("shop_id", "cause", "day").agg(nw.col("v").sum())
-    keys = per_day.select("shop_id", "cause").unique()
-    lf = _calendar(o, start, end, keys).join(per_day, on=["shop_id", "cause", "day"], how="left")
-    lf = lf.with_columns(
-        count=nw.col("v").fill_null(0).cast(nw.Int64).cum_sum().over("shop_id", "cause", order_by="day")
-    )
-    return lf.filter(nw.col("count") >= size).select(
-        "shop_id",
-        nw.col("date").alias("day"),
-        nw.lit("cause_cluster").alias("alert"),
-        "cause",
-        nw.col("count").cast(nw.Float64),
-        nw.lit(None, nw.Float64).alias("expected"),
-        nw.lit(None, nw.Float64).alias("limit"),
-    )
+    return alert_days(*args, **kwargs)
 
 
 # ----------------------------------------------------------------------------------------------- chats

@@ -15,7 +15,7 @@ import re
 import tempfile
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import pandas as pd
@@ -25,6 +25,7 @@ from toolkit.offline_html import esc, page
 from toolkit.paths import REPORT_TEMPLATE as TEMPLATE
 from toolkit.paths import REPORTS_DIR
 from toolkit.pipeline import Analysis
+from toolkit.taxonomy import STATUS_LABELS
 
 CACHE_NAME = "analysis.pkl"
 STATUS_RISK = {"above_target": 0, "above_strict": 1, "ok": 2, "no_orders": 3}
@@ -132,6 +133,15 @@ def _render_task(args: tuple) -> tuple[str, str | None, str | None]:
         return shop_id, None, f"{type(exc).__name__}: {message[-1] if message else ''}"[:500]
 
 
+def _open_alerts(analysis, settings, shops: list[str]) -> pd.Series:
+    """Per shop, the alert episodes still open on the as-of day (:mod:`toolkit.alerts`)."""
+    from toolkit.alerts import episodes, open_alerts
+
+    o, r, a = analysis.tables()
+    since = settings.as_of - timedelta(days=89)
+    return open_alerts(episodes(o, r, settings, a, since=since, shops=shops))
+
+
 def index_page(fleet: pd.DataFrame, links: dict[str, str], failed: dict[str, str], as_of: date) -> str:
     """The fleet overview: every shop ranked by risk (status, then SNRR), linking to its report."""
     fleet = fleet.assign(_risk=fleet["status"].map(STATUS_RISK)).sort_values(
@@ -149,15 +159,18 @@ def index_page(fleet: pd.DataFrame, links: dict[str, str], failed: dict[str, str
         snrr = "n/a" if pd.isna(r.snrr) else f"{r.snrr * 100:.2f}%"
         interval = "" if pd.isna(r.snrr) else f"{r.snrr_low * 100:.2f}% to {r.snrr_high * 100:.2f}%"
         rows.append(
-            f"<tr><td>{name}</td><td><span class='status status-{esc(r.status)}'>{esc(r.status.replace('_', ' '))}"
+            f"<tr><td>{name}</td><td><span class='status status-{esc(r.status)}'>"
+            f"{esc(STATUS_LABELS.get(r.status, r.status))}"
             f"</span></td><td class='num'>{snrr}</td><td class='num'>{interval}</td>"
             f"<td class='num'>{int(r.seller_negative_reviews)}</td><td class='num'>{int(r.delivered_orders)}</td>"
+            f"<td class='num'>{int(getattr(r, 'open_alerts', 0))}</td>"
             f"<td>{note}</td></tr>"
         )
     body = (
         f"<h1>Review health of {len(fleet)} shops</h1><p class='muted'>As of {as_of.isoformat()}. {RISK_NOTE}</p>"
         "<table><thead><tr><th>shop</th><th>status</th><th class='num'>SNRR</th><th class='num'>95% interval</th>"
-        "<th class='num'>seller-related negatives</th><th class='num'>delivered orders</th><th></th></tr></thead>"
+        "<th class='num'>seller-related negatives</th><th class='num'>delivered orders</th>"
+        "<th class='num'>open alerts</th><th></th></tr></thead>"
         f"<tbody>{''.join(rows)}</tbody></table>"
     )
     return page(f"Review health as of {as_of.isoformat()}", body, with_charts=False)
@@ -170,6 +183,7 @@ def render_reports(
     out: str | Path = REPORTS_DIR,
     workers: int = 2,
     redact_pii: bool = True,
+    change: dict | None = None,
     template: Path = TEMPLATE,
     progress: bool = True,
 ) -> RenderResult:
@@ -191,6 +205,7 @@ def render_reports(
     for stale in out_dir.glob(".*.tmp"):  # left by a run that was killed mid-write
         stale.unlink(missing_ok=True)
     fleet = rates.shop_rates(analysis.data.orders, analysis.data.reviews, settings, analysis.attribution, shops=shops)
+    fleet = fleet.assign(open_alerts=fleet["shop_id"].map(_open_alerts(analysis, settings, shops)).fillna(0))
     result = RenderResult(out_dir, out_dir / "index.html")
     bar = tqdm(total=len(shops), desc="reports", unit="shop", disable=not progress)
     with tempfile.TemporaryDirectory(prefix="shop-health-run-") as scratch:
@@ -200,6 +215,7 @@ def render_reports(
             **settings.to_parameters(),
             "source": analysis.source.to_parameters(),
             "redact_pii": redact_pii,
+            "change": dict(change or {}),
             "cache": str(cache),
         }
         tasks = [(s, out_dir, parameters, template) for s in shops]

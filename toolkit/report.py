@@ -10,7 +10,7 @@ from __future__ import annotations
 import base64
 import re
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 
 import pandas as pd
@@ -22,7 +22,7 @@ from toolkit.pipeline import Analysis, analyse
 from toolkit.safe_csv import neutralise
 from toolkit.settings import Settings
 from toolkit.source import DataSource
-from toolkit.taxonomy import Cause
+from toolkit.taxonomy import STATUS_LABELS, Cause, label
 
 TREND_DAYS = 90
 
@@ -41,8 +41,8 @@ def redact(text: str) -> str:
     >>> redact("mail budi.s@example.com or call +62 812-0000-1234, order 5768201934412 @budi_s")
     'mail [email] or call [number], order [number] [handle]'
     """
-    for pattern, label in _PII:
-        text = pattern.sub(label, text)
+    for pattern, replacement in _PII:
+        text = pattern.sub(replacement, text)
     return text
 
 
@@ -65,6 +65,10 @@ class ShopReport:
     alerts: pd.DataFrame
     chats: pd.DataFrame
     load_summary: pd.DataFrame = field(default_factory=pd.DataFrame)
+    episodes: pd.DataFrame = field(default_factory=pd.DataFrame)  # toolkit.alerts.episodes
+    fix_list: pd.DataFrame = field(default_factory=pd.DataFrame)  # toolkit.products.fix_first
+    projection: pd.DataFrame = field(default_factory=pd.DataFrame)  # toolkit.projections.scenarios
+    change: pd.DataFrame | None = None  # toolkit.compare.before_after, when a change date is given
     redact_pii: bool = True
     source: str = ""  # where the data came from, in plain words
     warnings: list[str] = field(default_factory=list)
@@ -82,12 +86,18 @@ def build(
     source: DataSource | None = None,
     cache: str | Path | None = None,
     redact_pii: bool = True,
+    changed_on: str | date | None = None,
+    changed_product: str | None = None,
+    changed_cause: str | None = None,
 ) -> ShopReport:
     """Compute everything the report shows for one shop.
 
     The data and its classification come from ``analysis`` (all shops), else from the batch's ``cache`` file, else
-    from :func:`toolkit.pipeline.analyse` on ``source`` (default: the bundled samples).
+    from :func:`toolkit.pipeline.analyse` on ``source`` (default: the bundled samples). With ``changed_on`` and a
+    ``changed_product`` or ``changed_cause`` the report gets a "Did the fix work?" section.
     """
+    from toolkit import alerts, compare, products, projections
+
     if analysis is None:
         analysis = load_cache(cache) if cache else analyse(source, settings)
     full = analysis
@@ -117,6 +127,23 @@ def build(
         redact_pii=redact_pii,
         source=full.source.describe(),
         warnings=list(full.warnings),
+        episodes=alerts.episodes(o, r, config, a, since=since, shops=[shop_id]),
+        fix_list=products.fix_first(r, config, shop.products if not shop.products.empty else None),
+        projection=projections.scenarios(o, r, config, a, shops=[shop_id]),
+        change=(
+            compare.before_after(
+                o,
+                r,
+                config,
+                changed_on,
+                shop_id=shop_id,
+                attribution=a,
+                product_id=changed_product,
+                cause=changed_cause,
+            )
+            if changed_on
+            else None
+        ),
     )
 
 
@@ -190,6 +217,53 @@ def _download(frame: pd.DataFrame, name: str, label: str) -> str:
 # ---------------------------------------------------------------- sections
 
 
+def product_title(rep: ShopReport, product_id: object, html: bool = True) -> str:
+    """A product's listing title with its id as a second line (the id alone when the data has no title)."""
+    pid = "" if product_id is None or pd.isna(product_id) else str(product_id)
+    titles = rep.data.products
+    title = None
+    if not titles.empty and "title" in titles:
+        hit = titles.loc[titles["product_id"].astype(str) == pid, "title"].dropna()
+        title = str(hit.iloc[0]) if not hit.empty else None
+    if not html:
+        return f"{title} ({pid})" if title else pid
+    return f"{esc(title)}<br><span class='muted'>{esc(pid)}</span>" if title else esc(pid)
+
+
+def above_since(rep: ShopReport) -> date | None:
+    """The first day of the current run of days above the target (None when the shop is not above it now)."""
+    daily = rep.daily.sort_values("as_of")
+    if daily.empty or not daily["snrr"].iloc[-1] > rep.params.target:
+        return None
+    under = daily[~(daily["snrr"] > rep.params.target)]
+    if under.empty:
+        return daily["as_of"].iloc[0]
+    return under["as_of"].iloc[-1] + timedelta(days=1)
+
+
+def first_action(rep: ShopReport) -> str:
+    """The first thing to do, in plain words, from the top contributing cause and product."""
+    causes = rep.by_cause
+    if causes.empty:
+        return "Keep answering buyers' questions quickly; nothing pulls the rate up."
+    top = str(causes.iloc[0]["cause"])
+    products = rep.by_product
+    product = product_title(rep, products.iloc[0]["product_id"], html=False) if not products.empty else None
+    if top in {c.value for c in Cause} and Cause(top).actions:
+        action = Cause(top).actions[0]
+        return f"{action}{f' (start with {product})' if product and Cause(top).area.value == 'product' else ''}."
+    n = int(causes.iloc[0]["seller_negative_reviews"])
+    return f"Read the {n} seller-related negative review(s) marked {label(top).lower()} and answer the buyers."
+
+
+def no_known_cause(rep: ShopReport) -> float:
+    """Seller-related negatives in the window whose cause is not known: none, "no reason given", or a label outside
+    the taxonomy -- the same count the contributions by cause show (one number on the whole page)."""
+    known = {c.value for c in Cause} - {Cause.UNSPECIFIED.value}
+    by = rep.by_cause
+    return float(by.loc[~by["cause"].isin(known), "seller_negative_reviews"].sum()) if not by.empty else 0.0
+
+
 def headline(rep: ShopReport) -> Html:
     row, p = rep.row, rep.params
     before = rep.before.iloc[0]["snrr"] if not rep.before.empty else None
@@ -205,15 +279,29 @@ def headline(rep: ShopReport) -> Html:
         else ""
     )
     status = str(row["status"])
+    why = []
+    since = above_since(rep)
+    if since is not None:
+        run = "at least " if since == rep.daily["as_of"].min() else ""
+        why.append(f"Above the {pct(p.target, 1)} target since {run}{since.isoformat()}.")
+    if not rep.by_cause.empty:
+        c = rep.by_cause.iloc[0]
+        why.append(f"Top cause: <strong>{esc(label(c['cause']))}</strong>, {c['contribution_pp']:.2f} points.")
+    if not rep.by_product.empty:
+        pr = rep.by_product.iloc[0]
+        title = product_title(rep, pr["product_id"], html=False)
+        why.append(f"Top product: <strong>{esc(title)}</strong>, {pr['contribution_pp']:.2f} points.")
+    why.append(f"First action: {esc(first_action(rep))}")
     return Html(
         f"<h1>Review health: {esc(rep.shop_id)}</h1>"
         f'<p class="muted">As of {p.as_of.isoformat()} ({esc(p.tz)}), {p.window_days}-day window, '
         f"target {pct(p.target, 1)}, strict line {pct(p.strict, 1)}.</p>"
-        f'<p><span class="status status-{esc(status)}">{esc(status.replace("_", " "))}</span> '
+        f'<p><span class="status status-{esc(status)}">{esc(STATUS_LABELS.get(status, status))}</span> '
         f'Seller-related negative review rate <strong class="snrr">{pct(row["snrr"])}</strong> '
         f"(95% interval {pct(row['snrr_low'])} to {pct(row['snrr_high'])}): "
         f"{int(row['seller_negative_reviews'])} seller-related negatives / {int(row['delivered_orders'])} "
-        f"delivered orders{change}.</p>{small}"
+        f"delivered orders{change}.</p>"
+        f'<p class="why">{" ".join(why)}</p>{small}'
     )
 
 
@@ -221,7 +309,13 @@ def rates_table(rep: ShopReport) -> Html:
     row = rep.row
     frame = pd.DataFrame(
         [
-            ("Seller-related (SNRR)", row["seller_negative_reviews"], row["snrr"], row["snrr_low"], row["snrr_high"]),
+            (
+                "Seller-related (SNRR)",
+                row["seller_negative_reviews"],
+                row["snrr"],
+                row["snrr_low"],
+                row["snrr_high"],
+            ),
             (
                 "Product-related",
                 row["product_negative_reviews"],
@@ -239,25 +333,40 @@ def rates_table(rep: ShopReport) -> Html:
         ],
         columns=["rate", "negatives", "value", "low", "high"],
     )
+    p = rep.params
+    frame["status"] = [
+        STATUS_LABELS.get(str(row[c]), str(row[c])) for c in ("status", "product_nrr_status", "service_nrr_status")
+    ]
+    frame["bar"] = [pct(p.target, 1), pct(p.product_target, 1), pct(p.service_target, 1)]
     for column in ("value", "low", "high"):
         frame[column] = frame[column].map(pct)
     sps = rep.sps.iloc[0] if not rep.sps.empty else None
     notes = (
         f"<p>All negatives in the window: {int(row['negative_reviews'])}, of which logistics-caused (not counted): "
         f"{int(row['logistics_negative_reviews'])}; with no known cause (counted as seller-related): "
-        f"{int(row['unattributed_negative_reviews'])}.</p>"
+        f"{no_known_cause(rep):g}.</p>"
     )
     if sps is not None:
-        eligible = "" if sps["eligible"] else " (not scored: fewer than 30 delivered orders in 90 days)"
-        notes += (
-            f"<p>SPS negative review rate (60 days, initial rating): {pct(sps['sps_negative_rate'])}{eligible}.</p>"
+        value = (
+            pct(sps["sps_negative_rate"])
+            if sps["eligible"]
+            else f"not scored ({int(sps['delivered_orders_90d'])} delivered orders in 90 days, 30 needed)"
         )
+        notes += f"<p>SPS negative review rate (60 days, initial rating): {value}.</p>"
     return Html(
         "<h2>Rates</h2>"
         + table(
             frame,
-            {"rate": "rate", "negatives": "negatives", "value": "rate value", "low": "95% low", "high": "95% high"},
-            ("negatives", "value", "low", "high"),
+            {
+                "rate": "rate",
+                "negatives": "negatives",
+                "value": "rate value",
+                "low": "95% low",
+                "high": "95% high",
+                "bar": "bar",
+                "status": "status",
+            },
+            ("negatives", "value", "low", "high", "bar"),
         )
         + notes
     )
@@ -297,30 +406,99 @@ def headroom_section(rep: ShopReport) -> Html:
                 f"<li>Under the {name} ({pct(value, 1)}): room for {int(r[f'{name}_headroom'])} more seller-related "
                 "negatives at the current volume.</li>"
             )
+    scen = rep.projection
+    if not scen.empty:
+        lines.append("</ul><h3>When will it be back under the target?</h3><ul>")
+        names = {
+            "no_new_negatives": "With no new negatives (best case)",
+            "current_inflow": "At the current inflow",
+            "top_contributor_fixed": "With the top contributor fixed",
+        }
+        for r2 in scen.itertuples(index=False):
+            when = f"on {r2.back_under_on}" if r2.back_under_on else "not within the next two windows"
+            top = f" ({esc(label(r2.top_contributor))})" if r2.scenario == "top_contributor_fixed" else ""
+            lines.append(
+                f"<li>{names[r2.scenario]}{top}: {when}. <span class='muted'>Assumes {esc(r2.assumption)}.</span></li>"
+            )
+        lines.append(
+            "<li class='muted'>Back-tested on real Olist shops (bench/results/projections.txt): see the README for "
+            "how often each date held within 3 days.</li>"
+        )
     return Html("<h2>Headroom and projection</h2><ul>" + "".join(lines) + "</ul>")
 
 
 def products_to_fix(rep: ShopReport, top: int = 10) -> Html:
-    frame = rep.products.sort_values("fix_rank").head(top).copy()
-    for column in ("negative_share", "shrunk_negative_rate"):
-        frame[column] = frame[column].map(lambda v: pct(v, 1))
-    frame["mean_stars"] = frame["mean_stars"].map(lambda v: f"{v:.2f}")
-    return Html(
-        "<h2>Products to fix or delist</h2><p>Ranked by the shrunk negative rate, so a product with one review "
-        "does not top the list.</p>"
-        + chart_html(charts.product_ratings_chart(rep.products))
-        + table(
-            frame,
-            {
-                "fix_rank": "rank",
-                "product_id": "product",
-                "reviews": "reviews",
-                "mean_stars": "mean stars",
-                "negative_share": "negative share",
-                "shrunk_negative_rate": "shrunk rate",
-            },
-            ("fix_rank", "reviews", "mean_stars", "negative_share", "shrunk_negative_rate"),
+    frame = rep.fix_list.head(top)
+    if frame.empty:
+        return Html("<h2>Products to fix first</h2><p class='muted'>No reviewed products.</p>")
+    rows = []
+    for r in frame.itertuples(index=False):
+        rows.append(
+            f"<tr><td class='num'>{int(r.rank)}</td><td>{product_title(rep, r.product_id)}</td>"
+            f"<td class='num'>{int(r.reviews)}</td><td class='num'>{int(r.negative_reviews)}</td>"
+            f"<td class='num'>{pct(r.negative_share, 1)}</td><td class='num'>{pct(r.shrunk_negative_rate, 1)} "
+            f"<span class='muted'>({pct(r.low, 1)} to {pct(r.high, 1)})</span></td>"
+            f"<td class='num'>{r.expected_excess:.1f}</td></tr>"
         )
+    head = "".join(
+        f"<th class='num'>{h}</th>" if i != 1 else f"<th>{h}</th>"
+        for i, h in enumerate(
+            ["rank", "product", "reviews", "1-2 star", "share", "estimated rate (95%)", "negatives a fix removes"]
+        )
+    )
+    return Html(
+        "<h2>Products to fix first</h2><p>Ranked by the negatives a fix would remove: the product's estimated "
+        "negative rate (shrunk towards its category or shop by a beta-binomial prior fitted by maximum marginal "
+        "likelihood) above the typical rate, times its reviews. Products with fewer than 3 reviews come after the "
+        "others. Period: all reviews up to the as-of day.</p>"
+        + chart_html(charts.product_ratings_chart(rep.products))
+        + f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
+    )
+
+
+def alerts_section(rep: ShopReport) -> Html:
+    ep = rep.episodes
+    intro = (
+        f"<h2>Alerts</h2><p>The last {TREND_DAYS} days, one row per episode: the rate over its control limit, a "
+        "CUSUM shift, 3+ negatives of one cause within 7 days, days above the target.</p>"
+    )
+    if ep.empty:
+        return Html(intro + "<p class='muted'>No alerts.</p>")
+    rows = "".join(
+        f"<tr><td>{'open' if r.open else 'closed'}</td><td>{r.start} to {r.end}</td>"
+        f"<td>{esc(label(r.cause)) if isinstance(r.cause, str) else ''}</td>"
+        f"<td class='review'>{esc(r.detail)}</td></tr>"
+        for r in ep.sort_values("start", ascending=False).itertuples(index=False)
+    )
+    return Html(
+        intro + "<table><thead><tr><th>state</th><th>days</th><th>cause</th><th>what happened</th></tr></thead>"
+        f"<tbody>{rows}</tbody></table>"
+    )
+
+
+def fix_check(rep: ShopReport) -> Html:
+    """Did the fix work? Before/after a change date (only when the report was given one)."""
+    if rep.change is None or rep.change.empty:
+        return Html("")
+    c = rep.change.iloc[0]
+    what = (
+        product_title(rep, c["what"].removeprefix("product "))
+        if c["what"].startswith("product ")
+        else esc(label(c["what"].removeprefix("cause ")))
+    )
+
+    def side(name: str) -> str:
+        return (
+            f"<li>{name.capitalize()} ({c[f'{name}_first']} to {c[f'{name}_last']}): {int(c[f'{name}_negatives'])} "
+            f"of {int(c[f'{name}_orders'])} delivered orders got a seller-related negative, {pct(c[f'{name}_rate'])} "
+            f"(95% {pct(c[f'{name}_low'])} to {pct(c[f'{name}_high'])})</li>"
+        )
+
+    p_value = "n/a" if pd.isna(c["p_value"]) else f"{c['p_value']:.3f}"
+    return Html(
+        f"<h2>Did the fix work?</h2><p>{what}, changed on {c['changed_on']}.</p><ul>{side('before')}{side('after')}"
+        f"</ul><p><strong>{esc(c['verdict'])}</strong> ({esc(c['test'])}, p = {p_value}). "
+        f"<span class='muted'>{esc(c['detail'])}</span></p>"
     )
 
 
@@ -341,7 +519,7 @@ def negatives_by_cause(rep: ShopReport, per_cause: int = 8) -> Html:
     parts = ["<h2>Negative reviews by cause</h2>", chart_html(charts.cause_pareto(negatives))]
     for cause, group in negatives.groupby("cause", sort=False):
         parts.append(
-            f"<h3>{esc(cause)} ({len(group)})</h3><table><thead><tr><th>stars</th><th>review</th>"
+            f"<h3>{esc(label(cause))} ({len(group)})</h3><table><thead><tr><th>stars</th><th>review</th>"
             "<th>responsibility</th><th>product</th></tr></thead><tbody>"
         )
         for r in group.head(per_cause).itertuples(index=False):
@@ -349,7 +527,7 @@ def negatives_by_cause(rep: ShopReport, per_cause: int = 8) -> Html:
                 f"<tr><td class='num'>{int(r.rating)}</td><td class='review'>"
                 f"{highlighted(r.review_text, r.evidence, rep.redact_pii)}</td>"
                 f"<td>{esc(r.responsibility)}<br><span class='muted'>{esc(r.responsibility_reason)}</span></td>"
-                f"<td>{esc(r.product_id)}</td></tr>"
+                f"<td>{product_title(rep, r.product_id)}</td></tr>"
             )
         more = f"<p class='muted'>... and {len(group) - per_cause} more.</p>" if len(group) > per_cause else ""
         parts.append("</tbody></table>" + more)
@@ -443,14 +621,20 @@ def appeals(rep: ShopReport) -> Html:
 def actions(rep: ShopReport, top: int = 3) -> Html:
     ranked = rep.by_cause[rep.by_cause["cause"].isin([c.value for c in Cause])].head(top)
     if ranked.empty:
-        return Html("<h2>Recommended actions</h2><p class='muted'>No seller-related negatives to act on.</p>")
+        if rep.by_cause.empty:
+            return Html("<h2>Recommended actions</h2><p class='muted'>No seller-related negatives to act on.</p>")
+        n = int(rep.by_cause["seller_negative_reviews"].sum())
+        return Html(
+            f"<h2>Recommended actions</h2><p>{n} seller-related negative review(s) have no cause in the taxonomy: "
+            "read them above, answer the buyers, and correct their cause in the labelling notebook.</p>"
+        )
     items = []
     for cause in ranked["cause"]:
         c = Cause(cause)
         steps = (
             "".join(f"<li>{esc(a)}</li>" for a in c.actions) or "<li>Read these reviews and reply to the buyers.</li>"
         )
-        items.append(f"<h3>{esc(c.value)}</h3><p>{esc(c.description)}</p><ul>{steps}</ul>")
+        items.append(f"<h3>{esc(c.label)}</h3><p>{esc(c.description)}</p><ul>{steps}</ul>")
     return Html("<h2>Recommended actions</h2>" + "".join(items))
 
 
@@ -500,6 +684,8 @@ def appendix(rep: ShopReport) -> Html:
 
 SECTIONS = (
     headline,
+    alerts_section,
+    fix_check,
     rates_table,
     trend,
     contributors,

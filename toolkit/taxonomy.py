@@ -16,6 +16,19 @@ class Area(StrEnum):
     SERVICE = "service"
     OTHER = "other"
 
+    @property
+    def label(self) -> str:
+        """The area in plain words, as the report, explorer, index and charts show it."""
+        return _AREA_LABELS[self]
+
+
+_AREA_LABELS = {
+    Area.PRODUCT: "Product",
+    Area.FULFILMENT: "Fulfilment",
+    Area.SERVICE: "Customer service",
+    Area.OTHER: "Other",
+}
+
 
 class Responsibility(StrEnum):
     SELLER = "seller"
@@ -48,6 +61,57 @@ class Cause(StrEnum):
     @property
     def actions(self) -> tuple[str, ...]:
         return _INFO[self][2]
+
+    @property
+    def label(self) -> str:
+        """The cause in plain words (``Cause.POOR_QUALITY.label == "Poor product quality"``)."""
+        return _CAUSE_LABELS[self.value]
+
+
+_CAUSE_LABELS: dict[str, str] = {
+    "product_safety": "Product safety",
+    "product_compliance": "Product compliance",
+    "poor_quality": "Poor product quality",
+    "not_as_described": "Not as described",
+    "out_of_stock": "Out of stock",
+    "late_or_wrong_delivery": "Late or wrong delivery",
+    "damaged_item_or_package": "Damaged item or package",
+    "late_chat_response": "Late response to chats",
+    "inappropriate_review_handling": "Inappropriate review handling",
+    "other": "Other reason",
+    "unspecified": "No reason given",
+}
+
+#: plain words for the values that are not causes but appear where causes do
+OTHER_LABELS = {"unattributed": "No known cause", "positive": "Not a complaint"}
+
+#: rate statuses in plain words
+STATUS_LABELS = {
+    "ok": "Under the bar",
+    "above_strict": "Above the strict line",
+    "above_target": "Above the target",
+    "no_orders": "No delivered orders",
+}
+
+
+def label(value: object) -> str:
+    """The plain label of a cause, area, status or the values next to them; anything else unchanged.
+
+    Examples
+    --------
+    >>> label("late_chat_response"), label("above_target"), label("unattributed"), label("service")
+    ('Late response to chats', 'Above the target', 'No known cause', 'Customer service')
+    """
+    text = "" if value is None else str(value)
+    if text in _CAUSE_LABELS:
+        return _CAUSE_LABELS[text]
+    if text in OTHER_LABELS:
+        return OTHER_LABELS[text]
+    if text in STATUS_LABELS:
+        return STATUS_LABELS[text]
+    if text in Area.__members__.values() or text in {a.value for a in Area}:
+        return Area(text).label
+    return text
 
 
 _INFO: dict[Cause, tuple[Area, str, tuple[str, ...]]] = {
