@@ -20,8 +20,9 @@ import os
 import tempfile
 from functools import cache
 from pathlib import Path
+from typing import Any
 
-import altair as alt
+from toolkit.privacy import show_controls
 
 EMBED_JS = """
 document.querySelectorAll("div.srh-chart").forEach(function (el) {
@@ -76,12 +77,20 @@ def vega_bundle() -> str:
     return bundle
 
 
+@cache
+def vega_file_name() -> str:
+    """The name of the shared Vega runtime file (``--shared-assets``): its content's hash, so a changed bundle
+    never mixes with reports made for an older one."""
+    return f"vega-{hashlib.sha256(vega_bundle().encode('utf-8')).hexdigest()[:12]}.js"
+
+
 def esc(value: object) -> str:
-    """Text from the data, escaped for HTML (quotes too, so it is also safe inside attributes)."""
-    return html.escape("" if value is None else str(value), quote=True)
+    """Text from the data, escaped for HTML (quotes too, so it is also safe inside attributes), with bidi and
+    zero-width control characters made visible (:func:`toolkit.privacy.show_controls`)."""
+    return html.escape(show_controls("" if value is None else str(value)), quote=True)
 
 
-def chart_html(chart: alt.TopLevelMixin | dict) -> str:
+def chart_html(chart: Any) -> str:
     """A chart as an inert div carrying its spec as base64 JSON; the page's one script draws it."""
     spec = chart if isinstance(chart, dict) else chart.to_dict()
     payload = base64.b64encode(json.dumps(spec, ensure_ascii=False).encode("utf-8")).decode("ascii")
@@ -92,14 +101,22 @@ def _sha256(script: str) -> str:
     return "'sha256-" + base64.b64encode(hashlib.sha256(script.encode("utf-8")).digest()).decode("ascii") + "'"
 
 
-def page(title: str, body: str, *, with_charts: bool = True) -> str:
-    """A complete HTML document; ``body`` must already be safe HTML (built with :func:`esc`)."""
+def page(title: str, body: str, *, with_charts: bool = True, shared_assets: bool = False) -> str:
+    """A complete HTML document; ``body`` must already be safe HTML (built with :func:`esc`).
+
+    With ``shared_assets`` the Vega runtime is not inlined but loaded from :func:`vega_file_name` beside the page
+    (pinned by its hash: the Content-Security-Policy and the ``integrity`` attribute both name it).
+    """
     scripts = [vega_bundle(), EMBED_JS] if with_charts else []
     csp = (
         "default-src 'none'; img-src data:; style-src 'unsafe-inline'; connect-src 'none'; form-action 'none'; "
         "base-uri 'none'; script-src " + (" ".join(_sha256(s) for s in scripts) or "'none'")
     )
-    head_script = f"<script>{scripts[0]}</script>" if scripts else ""
+    if scripts and shared_assets:
+        integrity = _sha256(scripts[0]).strip("'")
+        head_script = f'<script src="{vega_file_name()}" integrity="{integrity}"></script>'
+    else:
+        head_script = f"<script>{scripts[0]}</script>" if scripts else ""
     tail_script = f"<script>{scripts[1]}</script>" if scripts else ""
     return (
         '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'

@@ -21,6 +21,7 @@ toolkit.errors.ParameterError: unknown shop 'shop-qualty'; did you mean 'shop-qu
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -85,6 +86,23 @@ class Analysis:
         data = ShopData(**pick, set_aside=self.data.set_aside, report=self.data.report, tz=self.data.tz)
         classified = self.classified[self.classified["shop_id"] == shop_id].reset_index(drop=True)
         return Analysis(self.source, self.settings, data, classified, list(self.warnings))
+
+    def by_shop(self, shops: list[str] | None = None) -> Iterator[tuple[str, Analysis]]:
+        """``(shop_id, self.shop(shop_id))`` for each of ``shops`` (default: all), splitting each table once (not
+        once per shop); the slices carry no set-aside rows (the load report stays whole)."""
+        shops = self.check_shops(shops)
+        tables = {n: getattr(self.data, n) for n in ("orders", "reviews", "products", "chats")}
+        tables["classified"] = self.classified
+        groups = {n: dict(tuple(f.groupby("shop_id", sort=False))) for n, f in tables.items()}
+        no_rows = self.data.set_aside.iloc[0:0]
+        for shop_id in shops:
+            part = {
+                n: groups[n][shop_id].reset_index(drop=True) if shop_id in groups[n] else f.iloc[0:0]
+                for n, f in tables.items()
+            }
+            classified = part.pop("classified")
+            data = ShopData(**part, set_aside=no_rows, report=self.data.report, tz=self.data.tz)
+            yield shop_id, Analysis(self.source, self.settings, data, classified, list(self.warnings))
 
     def tables(self, engine: str = "pandas") -> tuple[Any, Any, Any]:
         """``(orders, reviews, attribution)`` as frames of ``engine`` for :mod:`toolkit.rates`: the same rows on
