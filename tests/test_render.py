@@ -271,7 +271,7 @@ def test_in_report_selection_works_without_widgets(rendered):
 
 
 def test_shared_assets_one_runtime_file_beside_the_reports(tmp_path, samples):
-    """--shared-assets: each report loads the one Vega file next to it (pinned by hash), offline, charts drawn."""
+    """--shared-assets: each report loads the one Vega file next to it (named by its hash), offline, charts drawn."""
     from toolkit.offline_html import vega_file_name
 
     result = render_reports(
@@ -281,7 +281,7 @@ def test_shared_assets_one_runtime_file_beside_the_reports(tmp_path, samples):
     assert runtime.stat().st_size > 500_000
     for path in result.rendered.values():
         html = path.read_text()
-        assert f'<script src="{runtime.name}" integrity="sha256-' in html and path.stat().st_size < 200_000
+        assert f'<script src="{runtime.name}"></script>' in html and path.stat().st_size < 200_000
     with open_page(result.rendered["shop-quality"]) as page:
         assert page.locator("div.srh-chart svg").count() >= 4
         assert page.errors == [] and page.requests == []

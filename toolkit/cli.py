@@ -71,9 +71,9 @@ def settings_from_args(args: argparse.Namespace) -> Settings:
     return Settings.from_parameters(vars(args))
 
 
-def analyse_args(args: argparse.Namespace, need_orders: bool = True) -> Analysis:
+def analyse_args(args: argparse.Namespace, need_orders: bool = True, shops: list[str] | None = None) -> Analysis:
     """The pipeline on the command's data options and settings; its warnings go to standard error."""
-    analysis = analyse(source_from_args(args), settings_from_args(args), need_orders=need_orders)
+    analysis = analyse(source_from_args(args), settings_from_args(args), need_orders=need_orders, shops=shops)
     for warning in analysis.warnings:
         print(f"warning: {warning}", file=sys.stderr)
     return analysis
@@ -160,11 +160,13 @@ def _evaluate(args: argparse.Namespace) -> int:
 
 
 def _report(args: argparse.Namespace) -> int:
-    from toolkit.render import render_reports
+    from toolkit.render import render_reports, start_kernel_early
 
     if not args.all and not args.shop:
         raise ParameterError("name the shops with --shop ID ... or pass --all")
-    analysis = analyse_args(args)
+    if args.shop and (len(args.shop) == 1 or args.workers <= 1):
+        start_kernel_early()  # it starts and imports while this process loads and classifies
+    analysis = analyse_args(args, shops=args.shop)  # only the shops asked for are classified
     shops = None if args.all else analysis.check_shops(args.shop)
     result = render_reports(
         analysis,

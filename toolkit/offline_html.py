@@ -104,20 +104,21 @@ def _sha256(script: str) -> str:
 def page(title: str, body: str, *, with_charts: bool = True, shared_assets: bool = False) -> str:
     """A complete HTML document; ``body`` must already be safe HTML (built with :func:`esc`).
 
-    With ``shared_assets`` the Vega runtime is not inlined but loaded from :func:`vega_file_name` beside the page
-    (pinned by its hash: the Content-Security-Policy and the ``integrity`` attribute both name it).
+    With ``shared_assets`` the Vega runtime is not inlined but loaded from :func:`vega_file_name` beside the page.
+    A ``file://`` page cannot check an ``integrity`` attribute (that needs CORS), so the policy then allows scripts
+    of the page's own origin (``'self'``) besides the one inline script (by hash); still no network.
     """
-    scripts = [vega_bundle(), EMBED_JS] if with_charts else []
+    allowed = []
+    if with_charts:
+        allowed = ["'self'", _sha256(EMBED_JS)] if shared_assets else [_sha256(vega_bundle()), _sha256(EMBED_JS)]
     csp = (
         "default-src 'none'; img-src data:; style-src 'unsafe-inline'; connect-src 'none'; form-action 'none'; "
-        "base-uri 'none'; script-src " + (" ".join(_sha256(s) for s in scripts) or "'none'")
+        "base-uri 'none'; script-src " + (" ".join(allowed) or "'none'")
     )
-    if scripts and shared_assets:
-        integrity = _sha256(scripts[0]).strip("'")
-        head_script = f'<script src="{vega_file_name()}" integrity="{integrity}"></script>'
-    else:
-        head_script = f"<script>{scripts[0]}</script>" if scripts else ""
-    tail_script = f"<script>{scripts[1]}</script>" if scripts else ""
+    head_script = tail_script = ""
+    if with_charts:
+        runtime = f'<script src="{vega_file_name()}"></script>' if shared_assets else f"<script>{vega_bundle()}</script>"
+        head_script, tail_script = runtime, f"<script>{EMBED_JS}</script>"
     return (
         '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
         f'<meta http-equiv="Content-Security-Policy" content="{csp}">'

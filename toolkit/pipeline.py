@@ -123,12 +123,19 @@ def data_range(data: ShopData, tz: str) -> tuple[date | None, date | None]:
     return lo.tz_convert(tz).date(), hi.tz_convert(tz).date()
 
 
+def _narrowed(data: ShopData, shops: list[str]) -> ShopData:
+    keep = {n: getattr(data, n) for n in ("orders", "reviews", "products", "chats")}
+    keep = {n: f[f["shop_id"].isin(shops)].reset_index(drop=True) if "shop_id" in f else f for n, f in keep.items()}
+    return ShopData(**keep, set_aside=data.set_aside, report=data.report, tz=data.tz)
+
+
 def analyse(
     source: DataSource | None = None,
     settings: Settings | None = None,
     *,
     need_orders: bool = True,
     model: Any = None,
+    shops: list[str] | None = None,
 ) -> Analysis:
     """Load ``source``, apply its labels file, classify every review and attribute it; the one way in.
 
@@ -142,6 +149,9 @@ def analyse(
         False to work with a reviews file alone (``classify``).
     model : CauseModel, optional
         The cause model (default: the retrained one in ``models/`` when present, else the packaged one).
+    shops : list of str, optional
+        Only these shops (each checked against the data, with "did you mean"): the data is narrowed to them before
+        the classification, so one shop's report does not classify the whole fleet. The load report stays whole.
     """
     from toolkit.causes import classify_reviews
 
@@ -163,6 +173,8 @@ def analyse(
             f"the as-of day {settings.as_of} is before the data's first day {first} (the data runs {first} to "
             f"{last}): there is nothing to count yet"
         )
+    if shops:
+        data = _narrowed(data, Analysis(source, settings, data, pd.DataFrame()).check_shops(shops))
     orders = data.orders if not data.orders.empty else None
     classified = classify_reviews(
         data.reviews, orders, data.chats, overrides=overrides, as_of=settings.as_of, model=model
