@@ -117,8 +117,9 @@ def page(title: str, body: str, *, with_charts: bool = True, shared_assets: bool
     )
     head_script = tail_script = ""
     if with_charts:
-        runtime = f'<script src="{vega_file_name()}"></script>' if shared_assets else f"<script>{vega_bundle()}</script>"
-        head_script, tail_script = runtime, f"<script>{EMBED_JS}</script>"
+        shared = f'<script src="{vega_file_name()}"></script>'
+        head_script = shared if shared_assets else f"<script>{vega_bundle()}</script>"
+        tail_script = f"<script>{EMBED_JS}</script>"
     return (
         '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
         f'<meta http-equiv="Content-Security-Policy" content="{csp}">'
