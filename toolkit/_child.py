@@ -17,8 +17,18 @@ import sys
 
 PR_SET_PDEATHSIG = 1
 
-#: jsonschema's IRI checker builds a grammar at import (about 1 s); Altair never checks that format
+#: jsonschema's IRI format checker builds a grammar at import (about 1 s); neither Altair nor nbformat nor papermill
+#: check that format, so the report processes do without it
 _NOT_NEEDED_IN_REPORTS = ("rfc3987_syntax",)
+#: and a report kernel never runs Spark: without this, pandera imports pyspark.pandas when it is installed (0.35 s)
+_NOT_NEEDED_IN_KERNELS = (*_NOT_NEEDED_IN_REPORTS, "pyspark")
+
+
+def skip_unneeded_imports(names: tuple[str, ...] = _NOT_NEEDED_IN_REPORTS) -> None:
+    """Make the imports of ``names`` fail fast in this process (the libraries that import them treat them as
+    optional)."""
+    for name in names:
+        sys.modules.setdefault(name, None)  # type: ignore[arg-type]  # None makes `import name` fail at once
 
 
 def die_with_parent(parent: int | None = None) -> None:
@@ -61,8 +71,7 @@ def start_janitor(*folders: str) -> subprocess.Popen:
 def _kernel(argv: list[str]) -> None:
     parent = int(os.environ.get("JPY_PARENT_PID") or 0) or None
     die_with_parent(parent)
-    for name in _NOT_NEEDED_IN_REPORTS:
-        sys.modules.setdefault(name, None)  # type: ignore[arg-type]  # None makes `import name` fail at once
+    skip_unneeded_imports(_NOT_NEEDED_IN_KERNELS)
     from ipykernel.kernelapp import launch_new_instance
 
     sys.argv = [sys.argv[0], *argv]

@@ -176,6 +176,9 @@ class WarmKernel:
     """One report kernel kept across shops (restarted when it died, and every :data:`KERNEL_SHOPS` shops)."""
 
     def __init__(self, cwd: Path, log: Path) -> None:
+        from toolkit._child import skip_unneeded_imports
+
+        skip_unneeded_imports()  # before papermill imports nbformat and jsonschema
         self.cwd, self.log, self.km, self.runs = cwd, log, None, 0
         self.engine = _register_engine()
         self._prewarm_client: Any = None
