@@ -19,7 +19,7 @@ from toolkit.errors import ParameterError, ShopHealthError
 from toolkit.mapping import presets
 from toolkit.paths import LABELS_FILE, REPORTS_DIR
 from toolkit.pipeline import ENGINES, Analysis, analyse
-from toolkit.safe_csv import write_csv
+from toolkit.safe_csv import write_csv, write_table
 from toolkit.settings import Settings
 from toolkit.source import DataSource
 
@@ -126,8 +126,8 @@ def _rates(args: argparse.Namespace) -> int:
     if args.ledger:
         if not shops or len(shops) != 1:
             raise ParameterError("--ledger needs exactly one --shop ID")
-        write_csv(rates.to_pandas(rates.ledger(orders, reviews, settings, shops[0], attribution)), args.ledger)
-    write_csv(rates.to_pandas(frame), args.out)
+        write_table(rates.ledger(orders, reviews, settings, shops[0], attribution), args.ledger)
+    write_table(frame, args.out)  # written by the engine itself (DuckDB); Parquet when the name ends in .parquet
     return 0
 
 
@@ -209,7 +209,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--since", type=_day, metavar="YYYY-MM-DD")
     p.add_argument("--engine", choices=ENGINES, default="pandas", help="what computes the rates (same results)")
     p.add_argument("--ledger", metavar="FILE", help="also write the ledger of the one --shop")
-    p.add_argument("--out", default="-", metavar="FILE", help="CSV file, or - for standard output (default)")
+    p.add_argument(
+        "--out", default="-", metavar="FILE", help="CSV file (.parquet: Parquet), or - for standard output (default)"
+    )
     p.set_defaults(run=_rates)
 
     p = sub.add_parser(

@@ -119,4 +119,4 @@ def show_controls(text: str) -> str:
     return _CONTROL_RE.sub(_visible, text) if _CONTROL_RE.search(text) else text
 
 
-__all__ = ["redact", "show_controls", "CONTROLS", "CONTROL_PATTERN"]
+__all__ = ["redact", "show_controls", "CONTROLS", "JOINERS", "CONTROL_PATTERN"]
