@@ -9,7 +9,7 @@ Python process (so that its peak memory, ru_maxrss, is its own):
 - ``sql``: a hand-written DuckDB SQL query for the same series (the reference for the 1.3x goal);
 - ``pandas``: ``daily_rates`` on pandas frames read from the Parquet files (reading time excluded), computed on
   Polars through Arrow and returned as pandas (``engine`` says which route was taken);
-- ``pandas_only``: the same on the pure pandas route (``toolkit.rates.POLARS_FOR_PANDAS = False``, the fallback
+- ``pandas_only``: the same on the pure pandas route (``toolkit.rates.pandas_on_polars(False)``, the fallback
   when Polars is not importable); not run by default;
 - ``one_shop``: ``shop_rates`` for one shop with 100k order lines (pandas, the 0.1 s goal, conversion included).
 
@@ -19,6 +19,7 @@ Results are appended to bench/results/rates.txt.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import resource
 import subprocess
@@ -142,8 +143,8 @@ def run_case(case: str, folder: Path, days: int) -> dict:
     else:
         import pandas as pd
 
-        if case == "pandas_only":
-            rates.POLARS_FOR_PANDAS = False
+        # the pure pandas route for "pandas_only"; the context lasts for this child process's one case
+        contextlib.ExitStack().enter_context(rates.pandas_on_polars(case != "pandas_only"))
         orders = pd.read_parquet(folder / "orders.parquet")
         reviews = pd.read_parquet(folder / "reviews.parquet")
         out["engine"] = rates._lazy_all(orders, reviews)[0].implementation.name.lower()

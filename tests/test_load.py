@@ -7,7 +7,7 @@ import pytest
 
 from toolkit import DataFileError, MappingError, ParameterError, load_shop_data
 from toolkit.load import LoadReport
-from toolkit.model import KIND_DTYPE, TABLES
+from toolkit.schema import KIND_DTYPE, TABLES
 from toolkit.validate import parse_timestamps
 
 from .conftest import REPO
@@ -50,6 +50,7 @@ REVIEW_CASES = {
     "nul_bytes.csv": (5, 5, {}, "removed 2 NUL byte(s)"),
     "html_payload.csv": (5, 5, {}, None),
     "header_only.csv": (0, 0, {}, "header but no data rows"),
+    "xlsx_named_csv.csv": (4, 4, {}, "an Excel workbook although named .csv: read as a workbook"),
 }
 
 # file -> words the one-line error must contain (file name, column where there is one, what to do)
@@ -59,7 +60,6 @@ FATAL_CASES = {
     "missing_column.csv": ["missing_column.csv", "'rating'", "required column is missing", "--mapping"],
     "duplicate_header.csv": ["duplicate_header.csv", "'review_id'", "twice"],
     "does_not_exist.csv": ["does_not_exist.csv", "not found"],
-    "xlsx_named_csv.csv": ["xlsx_named_csv.csv", "is an XLSX (zip) file, not CSV text"],
 }
 
 
@@ -78,7 +78,10 @@ def test_malformed_reviews_corpus(name):
     assert len(data.reviews) == accepted
     if note:
         assert any(note in n for n in report.notes), report.notes
-    assert data.report.usable
+    # a reviews file that yields no accepted row makes the data unusable, and the problem names the file
+    assert data.report.usable == (accepted > 0)
+    if not accepted:
+        assert any(name in p and "no reviews row could be used" in p for p in data.report.problems)
 
 
 @pytest.mark.parametrize("name", sorted(FATAL_CASES))
@@ -239,8 +242,10 @@ def test_olist_preset_accounts_for_every_row(olist_dir, sample):
     reviews = _file_report(data, "olist_order_reviews_dataset.csv")
     if sample == "random-sample":
         assert (orders.rows_read, reviews.rows_read) == (4000, 3986)
-        # the 23 orders without items (no seller, so no shop) and their reviews are the only ones set aside
-        assert (orders.set_aside, reviews.set_aside) == (23, 23)
+        # the 23 orders without items (no seller, so no shop), one order delivered before Olist says it was
+        # shipped, and their reviews are the only ones set aside
+        assert (orders.set_aside, reviews.set_aside) == (24, 24)
+        assert orders.reasons.set_index("reason")["count"]["delivered_at: before the order was shipped"] == 1
         assert data.orders["order_status"].value_counts()["delivered"] > 3800
     assert set(data.orders["order_status"]) <= {
         "created",
@@ -262,3 +267,21 @@ def test_olist_multi_seller_orders_review_each_shop(olist_dir):
     reviewed = data.reviews[data.reviews["order_id"].isin(multi)]
     assert len(reviewed) > 0
     assert (reviewed.groupby("review_id")["shop_id"].nunique() > 1).all()
+
+
+def test_implausible_times_are_set_aside(tmp_path):
+    path = tmp_path / "orders.csv"
+    lines = ORDERS.read_text().splitlines()
+    header = lines[0].split(",")
+    rows = [dict(zip(header, line.split(","), strict=True)) for line in lines[1:]]
+    rows[0]["created_at"] = "1970-01-01T00:00:00Z"
+    rows[1]["delivered_at"] = "2099-01-01T00:00:00Z"
+    rows[2]["delivered_at"] = "2020-01-01T00:00:00Z"  # before it was created
+    path.write_text("\n".join([lines[0]] + [",".join(r[h] for h in header) for r in rows]) + "\n")
+    data = load_shop_data(path, CORPUS / "reviews_ok.csv")
+    reasons = set(_file_report(data, "orders.csv").reasons["reason"])
+    assert {
+        "created_at: implausible, before 2000-01-01",
+        "delivered_at: implausible, more than 366 days after today",
+        "delivered_at: before the order was created",
+    } <= reasons

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import os
 import re
+import subprocess
+import sys
 import tomllib
 
 import yaml
 
-from toolkit.model import markdown_tables
+from toolkit.schema import markdown_tables
 
 from .conftest import REPO
 
@@ -43,3 +46,48 @@ def test_readme_quick_start_is_two_commands():
     readme = (REPO / "README.md").read_text()
     block = readme.split("## Quick start", 1)[1].split("```sh\n", 1)[1].split("```", 1)[0]
     assert [line.split("#")[0].strip() for line in block.strip().splitlines()] == ["make run", "make test"]
+
+
+def test_a_plain_install_works_from_an_empty_folder(tmp_path):
+    """`pip install .` (not editable): samples, template, mappings and model come from the installed package."""
+    site, work = tmp_path / "site", tmp_path / "empty"
+    work.mkdir()
+    build = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "install",
+            "--quiet",
+            "--no-deps",
+            "--target",
+            site,
+            REPO,
+        ],
+        capture_output=True,
+        text=True,
+    )
+    assert build.returncode == 0, build.stderr[-2000:]
+    env = {**os.environ, "PYTHONPATH": str(site)}
+    cli = [sys.executable, "-m", "toolkit.cli"]
+    where = subprocess.run(
+        [sys.executable, "-c", "import toolkit; print(toolkit.__file__)"],
+        env=env,
+        cwd=work,
+        capture_output=True,
+        text=True,
+    )
+    assert where.stdout.startswith(str(site))  # the installed copy, not this checkout
+    validate = subprocess.run([*cli, "validate"], env=env, cwd=work, capture_output=True, text=True)
+    assert validate.returncode == 0 and "usable: 16,519 order lines" in validate.stdout, validate.stderr
+    report = subprocess.run(
+        [*cli, "report", "--shop", "shop-quality", "--as-of", "2026-10-31", "--workers", "1"],
+        env=env,
+        cwd=work,
+        capture_output=True,
+        text=True,
+    )
+    assert report.returncode == 0, report.stderr[-2000:]
+    (html,) = (work / "reports" / "2026-10-31").glob("shop-quality-*.html")
+    assert "shop-quality" in html.read_text() and (work / "reports" / "2026-10-31" / "index.html").is_file()
+    assert sorted(p.name for p in work.iterdir()) == ["reports"]  # nothing else written into the working folder

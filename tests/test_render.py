@@ -285,3 +285,23 @@ def test_shared_assets_one_runtime_file_beside_the_reports(tmp_path, samples):
     with open_page(result.rendered["shop-quality"]) as page:
         assert page.locator("div.srh-chart svg").count() >= 4
         assert page.errors == [] and page.requests == []
+
+
+def test_a_correction_moves_the_report(tmp_path, samples):
+    """The report reads the pipeline's attribution: a carrier-blamed negative corrected to a product cause counts."""
+    from toolkit import report
+
+    base = report.build("shop-logistics", SETTINGS, analysis=samples)
+    classified = samples.classified.merge(samples.data.reviews[["shop_id", "review_id", "rating", "created_at"]])
+    carrier = classified[
+        (classified["shop_id"] == "shop-logistics")
+        & (classified["responsibility"] == "logistics")
+        & (classified["rating"] <= 2)
+        & (classified["created_at"] >= pd.Timestamp("2026-10-02", tz="UTC"))
+    ]
+    labels = tmp_path / "labels.csv"
+    pd.DataFrame({"review_id": carrier["review_id"].head(2), "cause": "poor_quality"}).to_csv(labels, index=False)
+    fixed = report.build("shop-logistics", SETTINGS, analysis=_analysis(labels=str(labels)))
+    before, after = base.row["seller_negative_reviews"], fixed.row["seller_negative_reviews"]
+    assert after == before + 2
+    assert pct(fixed.row["snrr"]) in report.headline(fixed) and pct(fixed.row["snrr"]) != pct(base.row["snrr"])

@@ -12,8 +12,8 @@ from datetime import date, timedelta
 import pandas as pd
 import pytest
 
-from toolkit.model import CHATS, ORDERS, PRODUCTS, REVIEWS, OrderStatus
 from toolkit.samples import PHRASES_DIR, SAMPLE_AS_OF, SHOP_STORIES, write_samples
+from toolkit.schema import CHATS, ORDERS, PRODUCTS, REVIEWS, OrderStatus
 from toolkit.taxonomy import Cause
 
 from .conftest import REPO

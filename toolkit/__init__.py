@@ -11,7 +11,6 @@ The public API::
 from toolkit import _quiet  # noqa: F401  (first: it silences a notice raised while pandera is imported)
 from toolkit.errors import DataFileError, MappingError, ParameterError, ShopHealthError
 from toolkit.load import LoadReport, ShopData, load_shop_data
-from toolkit.model import TABLES, OrderStatus
 from toolkit.pipeline import Analysis, analyse
 from toolkit.rates import (
     RateConfig,
@@ -23,6 +22,7 @@ from toolkit.rates import (
     shop_rates,
     sps_negative_rate,
 )
+from toolkit.schema import TABLES, OrderStatus
 from toolkit.settings import Settings
 from toolkit.source import DataSource
 from toolkit.taxonomy import Area, Cause, Responsibility

@@ -89,6 +89,7 @@ def snrr_trend(daily: pd.DataFrame, target: float = 0.01, strict: float = 0.005)
         return empty_state("No delivered orders in this period, so there is no rate to draw.")
     columns = ["snrr", "snrr_low", "snrr_high", "seller_negative_reviews", "delivered_orders"]
     # only JSON-ready columns go into the spec (a column of date objects would not serialise)
+    window = int(frame["window_days"].iloc[0]) if "window_days" in frame else 30
     frame = frame[columns].assign(day=pd.to_datetime(frame["as_of"]), breach=frame["snrr"] > target)
     base = alt.Chart(frame).encode(x=alt.X("day:T", title=None))
     tips = [
@@ -105,7 +106,7 @@ def snrr_trend(daily: pd.DataFrame, target: float = 0.01, strict: float = 0.005)
         .encode(y=alt.value(0), y2=alt.value(TREND_HEIGHT), tooltip=tips)
     )
     band = base.mark_area(opacity=0.2, color=LINE_COLOUR).encode(
-        y=alt.Y("snrr_low:Q", title="SNRR (30-day trailing)", axis=alt.Axis(format=".1%")),
+        y=alt.Y("snrr_low:Q", title=f"SNRR ({window}-day trailing)", axis=alt.Axis(format=".1%")),
         y2="snrr_high:Q",
         tooltip=tips,
     )

@@ -26,6 +26,9 @@ from toolkit.source import DataSource
 EXIT_UNUSABLE = 2
 
 
+EXPORT_OPTIONS = ("shop_id", "region", "handling_days", "delivery_days")  # loader options for what exports lack
+
+
 def _data_options() -> argparse.ArgumentParser:
     parent = argparse.ArgumentParser(add_help=False)
     group = parent.add_argument_group("data options (with no paths: the bundled sample shops)")
@@ -43,7 +46,28 @@ def _data_options() -> argparse.ArgumentParser:
         "--labels", metavar="FILE", help=f"your corrections: review_id,cause[,shop_id,note] (default {LABELS_FILE})"
     )
     labels.add_argument("--no-labels", action="store_true", help=f"ignore {LABELS_FILE}")
+    _export_options(group)
     return parent
+
+
+def _export_options(group: argparse._ArgumentGroup) -> None:
+    """Facts a marketplace export lacks, supplied openly (the load report lists what was derived)."""
+    group.add_argument("--shop-id", metavar="NAME", help="the shop of exports that name none (default: folder name)")
+    group.add_argument(
+        "--region", metavar="CODE", help="market of the export (US, ID, MY, TH, VN, ...): sets the date order"
+    )
+    group.add_argument(
+        "--handling-days",
+        type=float,
+        metavar="N",
+        help="handling time: ship-by = payment time + N days where the export has no deadline (preset default)",
+    )
+    group.add_argument(
+        "--delivery-days",
+        type=float,
+        metavar="N",
+        help="delivered = shipped + N days where the export has no delivery time (preset default)",
+    )
 
 
 def _settings_options(as_of_required: bool = True) -> argparse.ArgumentParser:
@@ -64,7 +88,7 @@ def _settings_options(as_of_required: bool = True) -> argparse.ArgumentParser:
 
 
 def source_from_args(args: argparse.Namespace) -> DataSource:
-    return DataSource.from_options(vars(args))
+    return DataSource.from_options(vars(args), extra=EXPORT_OPTIONS)
 
 
 def settings_from_args(args: argparse.Namespace) -> Settings:

@@ -18,13 +18,20 @@ from pathlib import Path
 import pandas as pd
 
 from toolkit import olist
-from toolkit.errors import DataFileError
-from toolkit.mapping import Mapping, load_mapping, to_canonical
-from toolkit.model import TABLES, empty_frame
+from toolkit.errors import DataFileError, ParameterError
+from toolkit.mapping import Mapping, known_headers, load_mapping, to_canonical
 from toolkit.paths import SAMPLES_DIR
-from toolkit.readers import ROW_COLUMN, read_table
+from toolkit.readers import ROW_COLUMN, norm_header, read_table
+from toolkit.schema import TABLES, empty_frame
 from toolkit.settings import check_tz
-from toolkit.validate import FILE_COLUMN, SET_ASIDE_COLUMNS, ParseOptions, link_reviews, validate_table
+from toolkit.validate import (
+    FILE_COLUMN,
+    SET_ASIDE_COLUMNS,
+    ParseOptions,
+    detect_date_order,
+    link_reviews,
+    validate_table,
+)
 
 EXAMPLES = 5
 
@@ -46,6 +53,7 @@ class FileReport:
 class LoadReport:
     files: list[FileReport]
     problems: list[str] = field(default_factory=list)  # why the data is not usable, if it is not
+    derived: list[str] = field(default_factory=list)  # facts the exports lack, supplied and how (shop, ship-by, ...)
 
     @property
     def usable(self) -> bool:
@@ -84,13 +92,16 @@ class LoadReport:
             for r in f.reasons.itertuples(index=False):
                 value = f" (e.g. {r.example_value!r})" if r.example_value else ""
                 lines.append(f"          {r.count:>7,}  {r.reason}{value}; rows {r.example_rows}")
+        if self.derived:
+            lines.append("derived (not in the exports):")
+            lines.extend(f"          {d}" for d in self.derived)
         lines.extend(f"NOT USABLE: {p}" for p in self.problems)
         return "\n".join(lines)
 
 
 @dataclass
 class ShopData:
-    """Clean canonical tables (see :mod:`toolkit.model`), what was set aside, and the load report."""
+    """Clean canonical tables (see :mod:`toolkit.schema`), what was set aside, and the load report."""
 
     orders: pd.DataFrame
     reviews: pd.DataFrame
@@ -143,6 +154,10 @@ def load_shop_data(
     mapping: str | Path | None = None,
     tz: str = "UTC",
     need_orders: bool = True,
+    shop_id: str | None = None,
+    region: str | None = None,
+    handling_days: float | None = None,
+    delivery_days: float | None = None,
 ) -> ShopData:
     """Read, map and validate the exports; with no paths at all, the bundled samples.
 
@@ -159,20 +174,42 @@ def load_shop_data(
     need_orders : bool
         False to work with reviews alone (classification): then no orders file is required, and reviews are not
         checked against orders when none is given.
+    shop_id : str, optional
+        The shop of exports that name none (TikTok, Shopee, Lazada, Amazon exports are one shop's). Without it
+        such exports get the name of their folder, and the load report says so.
+    region : str, optional
+        A market code (``US``, ``ID``, ``MY``, ...) that sets the date order of the mapping's ``[regions]``;
+        without it the order is detected from the data and stated.
+    handling_days, delivery_days : float, optional
+        Override the mapping's handling time (ship-by = payment + days) and delivery time (delivered =
+        shipped + days) where an export lacks those facts.
     """
     opts_map = load_mapping(preset, mapping)
-    opts = ParseOptions(check_tz(tz), opts_map.dayfirst, opts_map.reviews_before_delivery)
     given = {"orders": orders, "reviews": reviews, "products": products, "chats": chats}
     paths = resolve_paths(opts_map, data_dir, given, ("orders", "reviews") if need_orders else ("reviews",))
+    for option, value in (("--handling-days", handling_days), ("--delivery-days", delivery_days)):
+        if value is not None and not 0 <= value <= 365:
+            raise ParameterError(f"{option} must be a number of days between 0 and 365, not {value!r}")
+    derived: list[str] = []
     raws, reads, aside = {}, [], []
     if opts_map.adapter == "olist":
         raws, reads, aside = olist.assemble(paths)
     else:
         for name, path in paths.items():
-            raw = read_table(path)
+            tmap = opts_map.tables[name]
+            raw = read_table(path, sheet=tmap.sheet, known_headers=known_headers(opts_map, name))
             raw.frame[FILE_COLUMN] = str(path)
             raws[name] = raw.frame
             reads.append((name, raw))
+    dayfirst = _date_order(opts_map, region, raws, derived)
+    opts = ParseOptions(check_tz(tz), dayfirst, opts_map.reviews_before_delivery)
+    supplied = {"shop_id": shop_id} if shop_id else {}
+    if not shop_id and _names_no_shop(opts_map, raws):
+        supplied["shop_id"] = _default_shop(data_dir, paths)
+        derived.append(
+            f"shop_id: the exports name no shop; called {supplied['shop_id']!r} after the "
+            f"{'folder' if data_dir else 'file'} (pass --shop-id NAME to name it)"
+        )
     frames: dict[str, pd.DataFrame] = {}
     notes: dict[str, list[str]] = {}
     for name, raw in reads:
@@ -188,9 +225,23 @@ def load_shop_data(
             continue
         raw = raws[name]
         path = Path(raw[FILE_COLUMN].iloc[0]) if len(raw) else paths[name]
-        canonical, map_notes = to_canonical(raw, name, opts_map, path)
-        notes.setdefault(str(path), []).extend(map_notes)
-        frames[name], rejected = validate_table(TABLES[name], canonical, opts)
+        plan = to_canonical(raw, name, opts_map, path, supplied)
+        notes.setdefault(str(path), []).extend(plan.notes)
+        canonical = plan.frame
+        tmap = opts_map.tables[name]
+        lacking = tuple(c for c in tmap.from_order if c not in canonical.columns)
+        if lacking and "orders" in frames:
+            canonical, unknown = _from_order(canonical, frames["orders"], lacking)
+            aside.append(unknown)
+        frames[name], rejected = validate_table(
+            TABLES[name],
+            canonical,
+            opts,
+            plan,
+            units=tmap.units,
+            option_days={"handling_days": handling_days, "delivery_days": delivery_days},
+        )
+        derived.extend(plan.derived)
         aside.append(rejected)
     order_rows = _order_rows(raws.get("orders"), aside)
     orders_given = "orders" in paths
@@ -204,6 +255,7 @@ def load_shop_data(
     else:
         set_aside = pd.DataFrame({c: pd.Series(dtype="object") for c in SET_ASIDE_COLUMNS})
     report = _report(reads, frames, set_aside, notes, need_orders)
+    report.derived = derived
     clean = {name: frame.drop(columns=[FILE_COLUMN, ROW_COLUMN], errors="ignore") for name, frame in frames.items()}
     return ShopData(clean["orders"], clean["reviews"], clean["products"], clean["chats"], set_aside, report, tz)
 
@@ -246,9 +298,84 @@ def _report(reads, frames, set_aside: pd.DataFrame, notes: dict[str, list[str]],
             FileReport(name, file, raw.rows_read, raw.rows_read - n_aside, n_aside, reasons, notes.get(file, []))
         )
     problems = []
-    if need_orders and frames["orders"].empty:
+    for f in files:
+        if f.table in ("orders", "reviews") and f.accepted == 0:
+            why = f"; the commonest reason: {f.reasons['reason'].iloc[0]}" if len(f.reasons) else ""
+            empty = " (it has no data rows)" if f.rows_read == 0 else ""
+            problems.append(f"{f.file}: no {f.table} row could be used{empty}{why}")
+    if need_orders and frames["orders"].empty and not any("orders" in p for p in problems):
         problems.append("no order row could be used; see the reasons above")
     return LoadReport(files, problems)
+
+
+def _date_order(mapping: Mapping, region: str | None, raws: dict[str, pd.DataFrame], derived: list[str]) -> bool:
+    """Day first or month first: the region's (``--region``), else as the data shows it, else the mapping's."""
+    if region:
+        code = region.strip().upper()
+        if mapping.regions and code not in mapping.regions:
+            raise ParameterError(
+                f"unknown region {region!r} for the '{mapping.name}' mapping; use one of {', '.join(mapping.regions)}"
+            )
+        dayfirst = mapping.regions.get(code, mapping.dayfirst)
+        derived.append(f"dates: {'day' if dayfirst else 'month'} first (--region {code})")
+        return dayfirst
+    if not mapping.regions:
+        return mapping.dayfirst
+    for name in ("orders", "reviews"):
+        if name not in raws:
+            continue
+        frame = raws[name]
+        headers = [h for h in mapping.tables[name].columns.get("created_at", ()) if h in frame.columns]
+        for header in headers:
+            dayfirst, why = detect_date_order(frame[header])
+            if dayfirst is not None:
+                derived.append(f"dates: {why} in {name} '{header}' (pass --region to set it)")
+                return dayfirst
+    order = "day" if mapping.dayfirst else "month"
+    derived.append(f"dates: {order} first (the mapping's default; the data does not tell; pass --region to set it)")
+    return mapping.dayfirst
+
+
+def _names_no_shop(mapping: Mapping, raws: dict[str, pd.DataFrame]) -> bool:
+    """True when a table needs a shop and neither its file nor the mapping gives one."""
+    for name, frame in raws.items():
+        tmap = mapping.tables[name]
+        if "shop_id" in tmap.constants or "shop_id" in tmap.from_order:
+            continue
+        headers = {norm_header(h) for h in tmap.columns["shop_id"]}
+        if not headers & {norm_header(c) for c in frame.columns}:
+            return True
+    return False
+
+
+def _default_shop(data_dir: str | Path | None, paths: dict[str, Path]) -> str:
+    if data_dir is not None:
+        return Path(data_dir).resolve().name or "shop"
+    first = paths.get("orders") or next(iter(paths.values()))
+    return first.name.split(".")[0] or "shop"
+
+
+def _from_order(
+    frame: pd.DataFrame, orders: pd.DataFrame, columns: tuple[str, ...]
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Columns a review export lacks (its product), taken from the first accepted line of its order."""
+    first = orders.drop_duplicates("order_id").set_index("order_id")
+    ids = frame["order_id"].astype("str").str.strip()
+    frame = frame.copy()
+    for column in columns:
+        frame[column] = ids.map(first[column])
+    unknown = ~ids.isin(first.index)
+    rows = frame[unknown]
+    aside = pd.DataFrame(
+        {
+            "table": "reviews",
+            "file": rows[FILE_COLUMN],
+            "row": rows[ROW_COLUMN],
+            "reason": f"order_id: no accepted order in the orders file (its {', '.join(columns)} comes from the order)",
+            "value": ids[unknown],
+        }
+    )
+    return frame[~unknown], aside
 
 
 __all__ = [

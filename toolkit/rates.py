@@ -5,11 +5,11 @@ Polars frames or DuckDB relations (``duckdb.sql(...)``, e.g. over the Parquet fi
 returns the same kind, computed by that engine. pandas frames are computed by Polars through Arrow and returned as
 pandas: the daily series of 1,000 shops x 365 days from 10M order lines takes 1.5 s instead of 6.0 s (1.13x a
 hand-written DuckDB query; ``bench/results/rates.txt``), and the result is the one the pandas route gives (same
-values, dtypes and ``datetime.date`` days). That route is taken when Polars is importable (:data:`POLARS_FOR_PANDAS`)
-and the columns read have dtypes that round-trip exactly (see :func:`_arrow_exact`: NumPy numbers and timestamps,
-default ``str`` strings); frames with nullable, ``pyarrow`` or ``object`` columns, and :func:`attribute_negatives`
-and :func:`product_ratings` (whose row order, or tie order, is that of the input), run on pandas as before.
-Definitions follow ``../shared/POLICY.md``:
+values, dtypes and ``datetime.date`` days). That route is taken when Polars is importable (and not switched off
+with :func:`pandas_on_polars`) and the columns read have dtypes that round-trip exactly (see :func:`_arrow_exact`:
+NumPy numbers and timestamps, default ``str`` strings); frames with nullable, ``pyarrow`` or ``object`` columns,
+and :func:`attribute_negatives` and :func:`product_ratings` (whose row order, or tie order, is that of the input),
+run on pandas as before. Definitions follow ``../shared/POLICY.md``:
 
 - A **negative** review has 1 or 2 stars (the latest rating, or the initial one with ``rating="initial"``).
 - A **delivered order** counts once per shop (order lines are deduplicated on ``(shop_id, order_id)``); its day is
@@ -44,26 +44,21 @@ Examples
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import replace
 from datetime import UTC, date, timedelta
 from typing import Any, Literal
 
 import narwhals as nw
 
-try:
-    import polars  # noqa: F401
-except ImportError:  # pragma: no cover - polars is a dependency; the pure pandas route stays as the fallback
-    POLARS_FOR_PANDAS = False
-else:
-    #: compute eager pandas frames on Polars (through Arrow) and hand back pandas; False runs narwhals on pandas
-    POLARS_FOR_PANDAS = True
-
 from toolkit.errors import ParameterError
+from toolkit.schema import NEGATIVE_MAX_STARS
 from toolkit.settings import EPOCH, Settings, day_number
 from toolkit.taxonomy import Area, Cause
 
 Z95 = 1.959963984540054
-NEGATIVE_MAX_STARS = 2
 
 PRODUCT_CAUSES = tuple(c.value for c in Cause if c.area is Area.PRODUCT)
 SERVICE_CAUSES = tuple(c.value for c in Cause if c.area in (Area.FULFILMENT, Area.SERVICE))
@@ -119,6 +114,36 @@ READ_COLUMNS = (
     *("review_id", "rating", "initial_rating", "created_at", "cause", "responsibility"),
     *("conversation_id", "buyer_message_at", "seller_response_at"),
 )
+
+
+def _polars_importable() -> bool:
+    try:
+        import polars  # noqa: F401
+    except ImportError:  # pragma: no cover - polars is a dependency; the pure pandas route stays as the fallback
+        return False
+    return True
+
+
+_POLARS_IMPORTABLE = _polars_importable()
+_PANDAS_ON_POLARS: ContextVar[bool] = ContextVar("pandas_on_polars", default=_POLARS_IMPORTABLE)
+
+
+@contextmanager
+def pandas_on_polars(enabled: bool) -> Iterator[None]:
+    """Within the block, compute eager pandas inputs on Polars (``True``, the default when Polars is installed)
+    or on pandas itself (``False``: the pure pandas route). The results are the same; only the speed differs.
+
+    Examples
+    --------
+    >>> with pandas_on_polars(False):
+    ...     _PANDAS_ON_POLARS.get()
+    False
+    """
+    token = _PANDAS_ON_POLARS.set(bool(enabled) and _POLARS_IMPORTABLE)
+    try:
+        yield
+    finally:
+        _PANDAS_ON_POLARS.reset(token)
 
 
 def on_engine(frame: Any, engine: str = "pandas") -> Any:
@@ -186,13 +211,13 @@ def _arrow_exact(frame: Any) -> bool:
 def _lazy_all(*frames: Frame | None) -> list[nw.LazyFrame | None]:
     """The inputs of one call as LazyFrames on one backend (``None`` stays ``None``).
 
-    When Polars is importable (:data:`POLARS_FOR_PANDAS`) and every input is an eager pandas frame that passes
-    :func:`_arrow_exact`, they all move to Polars (their :data:`READ_COLUMNS` only, through Arrow); otherwise each
-    frame keeps its own backend (a pandas side table next to other engines is moved by :func:`_on_backend`).
+    When Polars is importable (and :func:`pandas_on_polars` allows it) and every input is an eager pandas frame that
+    passes :func:`_arrow_exact`, they all move to Polars (their :data:`READ_COLUMNS` only, through Arrow); otherwise
+    each frame keeps its own backend (a pandas side table next to other engines is moved by :func:`_on_backend`).
     """
     natives = [nw.from_native(f) for f in frames if f is not None]
     pandas = all(isinstance(n, nw.DataFrame) and n.implementation is nw.Implementation.PANDAS for n in natives)
-    if POLARS_FOR_PANDAS and natives and pandas and all(_arrow_exact(n.to_native()) for n in natives):
+    if _PANDAS_ON_POLARS.get() and natives and pandas and all(_arrow_exact(n.to_native()) for n in natives):
         natives = [n.select(*(c for c in n.columns if c in READ_COLUMNS)).lazy(backend="polars") for n in natives]
     moved = iter(natives)
     return [None if f is None else _lazy(next(moved)) for f in frames]

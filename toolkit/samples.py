@@ -1,7 +1,7 @@
 """Deterministic sample data: seven marketplace shops, each with its own review-health story.
 
 :func:`write_samples` writes canonical ``orders.csv``, ``reviews.csv``, ``products.csv`` and ``chats.csv`` (the
-columns of :mod:`toolkit.model`) and ``labelled_reviews.csv``: the true cause and responsibility of every review with
+columns of :mod:`toolkit.schema`) and ``labelled_reviews.csv``: the true cause and responsibility of every review with
 text, so that classifiers and rates can be checked against a known answer. Review texts and seller replies come from
 the labelled phrase banks in ``toolkit/sample_data/``. The same seed gives byte-identical files.
 
@@ -30,7 +30,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from toolkit.model import CHATS, ORDERS, PRODUCTS, REVIEWS
+from toolkit.schema import CHATS, ORDERS, PRODUCTS, REVIEWS
 from toolkit.taxonomy import Cause, Responsibility
 
 SAMPLE_AS_OF = date(2026, 10, 31)

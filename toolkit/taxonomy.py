@@ -102,5 +102,3 @@ _INFO: dict[Cause, tuple[Area, str, tuple[str, ...]]] = {
     Cause.OTHER: (Area.OTHER, "A negative reason outside the taxonomy (taste, price, the buyer's own mistake).", ()),
     Cause.UNSPECIFIED: (Area.OTHER, "No reason can be read (no text, 'bad', emoji only).", ()),
 }
-
-CAUSES_BY_AREA: dict[Area, tuple[Cause, ...]] = {area: tuple(c for c in Cause if c.area is area) for area in Area}

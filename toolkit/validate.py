@@ -1,6 +1,6 @@
 """Parse and validate canonical tables: every row is accepted or set aside with a reason.
 
-The row rules of the data model live in :func:`toolkit.model.schema` (pandera); this module parses raw
+The row rules of the data model live in :func:`toolkit.schema.pandera_schema` (pandera); this module parses raw
 text into typed columns, runs that schema lazily to learn which rows break which rule, and adds the
 rules that span rows or tables (duplicates, conflicting ids, reviews of unknown orders, reviews dated
 before their delivery).
@@ -15,8 +15,9 @@ import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 
-from toolkit.model import KIND_DTYPE, KIND_EXPECTED, ORDERS, REVIEWS, Kind, Table, schema
+from toolkit.mapping import Canonical
 from toolkit.readers import ROW_COLUMN
+from toolkit.schema import KIND_DTYPE, KIND_EXPECTED, ORDERS, REVIEWS, Kind, Table, pandera_schema
 
 FILE_COLUMN = "_file"
 MAX_FIELD_CHARS = 100_000
@@ -28,6 +29,10 @@ _NUMERIC_DATE = re.compile(r"^\s*(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{2}|\d{4})\b")
 _HAS_YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
 _SPREADSHEET_NUMBER = re.compile(r"^\d(\.\d+)?[eE]\+\d+$")
 _WHOLE = re.compile(r"^\d+(\.0+)?$")
+# Unix seconds (9-10 digits), milliseconds (12-13) or an Excel serial day (5 digits, 1954-2119)
+_EPOCH = re.compile(r"\d{9,10}(?:\.\d+)?|\d{12,13}(?:\.0+)?|\d{5}(?:\.\d+)?")
+_EXCEL_SERIAL_RANGE = (20_000, 80_000)
+_TWELVE_HOUR = re.compile(r"\d\s*[AaPp]\.?[Mm]\.?\s*$")
 
 
 @dataclass(frozen=True)
@@ -37,6 +42,12 @@ class ParseOptions:
     tz: str = "UTC"
     dayfirst: bool = True
     reviews_before_delivery: str = "set_aside"  # or "keep"
+    earliest: str = "2000-01-01"  # a time before this is implausible (an epoch 0 or a typo)
+    future_days: int = 366  # a time more than this many days after today is implausible (deadlines excepted)
+
+
+# Deadlines and promises may lie in the future; times that happened may not.
+_FUTURE_ALLOWED = {"ship_by", "promised_delivery_at"}
 
 
 def _set_aside(table: Table, rows: pd.DataFrame, reason: str, value: pd.Series | str | None = None) -> pd.DataFrame:
@@ -79,7 +90,21 @@ def parse_timestamps(values: pd.Series, tz: str = "UTC", dayfirst: bool = True) 
     aware = present & text.str.contains(_OFFSET, na=False)
     if aware.any():
         out[aware] = pd.to_datetime(text[aware], format="ISO8601", errors="coerce", utc=True)
-    naive = present & ~aware
+    epoch = present & ~aware & text.str.fullmatch(_EPOCH, na=False)
+    if epoch.any():
+        number = pd.to_numeric(text[epoch], errors="coerce")
+        digits = text[epoch].str.split(".").str[0].str.len()
+        unit = digits.map({9: "s", 10: "s", 12: "ms", 13: "ms"})
+        for u in ("s", "ms"):
+            mine = unit == u
+            if mine.any():
+                out[mine[mine].index] = pd.to_datetime(number[mine], unit=u, utc=True)
+        serial = digits == 5
+        if serial.any():  # an Excel serial day number: local wall time, days since 1899-12-30
+            days = number[serial].where(number[serial].between(*_EXCEL_SERIAL_RANGE))
+            local = pd.Timestamp("1899-12-30") + pd.to_timedelta(days, unit="D").dt.round("s")
+            out[serial[serial].index] = _localize(pd.Series(local, index=days.index), tz)
+    naive = present & ~aware & ~epoch
     if naive.any():
         local = pd.to_datetime(text[naive], format="ISO8601", errors="coerce")
         rest = local.isna()
@@ -105,7 +130,10 @@ def _parse_written_dates(text: pd.Series, dayfirst: bool) -> pd.Series:
     normal = text.str.replace(r"^(\d{1,2})[.\-](\d{1,2})[.\-]", r"\1/\2/", regex=True)
     out = pd.Series(pd.NaT, index=text.index, dtype="datetime64[us]")
     day_month = "%d/%m" if dayfirst else "%m/%d"
-    for fmt in ("%Y %H:%M:%S", "%Y %H:%M", "%Y", "%y %H:%M:%S", "%y %H:%M", "%y"):
+    formats = ("%Y %H:%M:%S", "%Y %H:%M", "%Y", "%y %H:%M:%S", "%y %H:%M", "%y")
+    if text.str.contains(_TWELVE_HOUR, na=False).any():
+        formats = ("%Y %I:%M:%S %p", "%Y %I:%M %p", "%y %I:%M:%S %p", "%y %I:%M %p", *formats)
+    for fmt in formats:
         todo = out.isna()
         if not todo.any():
             break
@@ -114,6 +142,44 @@ def _parse_written_dates(text: pd.Series, dayfirst: bool) -> pd.Series:
     if todo.any():
         out[todo] = pd.to_datetime(text[todo], format="mixed", dayfirst=dayfirst, errors="coerce")
     return out
+
+
+def parse_number(values: pd.Series) -> pd.Series:
+    """Amounts as written in exports, with thousands separators: ``119.900`` (Indonesia), ``1,234.50``.
+
+    A dot or comma followed by exactly three digits, and not the only separator in a short number with
+    decimals, is a thousands separator; the last separator followed by one, two or four-plus digits is the
+    decimal mark. Unreadable values are NaN.
+
+    Examples
+    --------
+    >>> parse_number(pd.Series(["119.900", "1,234.50", "1.234,5", "12.5", "0", "Rp 25.000", "x"])).tolist()
+    [119900.0, 1234.5, 1234.5, 12.5, 0.0, 25000.0, nan]
+    """
+    text = values.astype("str").str.strip().str.replace(r"[^\d.,\-]", "", regex=True)
+    decimal = text.str.extract(r"[.,](\d{1,2}|\d{4,})$")[0].notna()
+    whole = text.where(~decimal, text.str.replace(r"[.,](\d+)$", r"#\1", regex=True))
+    whole = whole.str.replace(r"[.,]", "", regex=True).str.replace("#", ".", regex=False)
+    return pd.to_numeric(whole.where(whole != ""), errors="coerce").astype("float64")
+
+
+def detect_date_order(values: pd.Series) -> tuple[bool | None, str]:
+    """Day first (True) or month first (False) as the data shows it, with the evidence; None if it cannot tell.
+
+    A first number above 12 means day first, a second above 12 month first; failing both, 12-hour times with
+    AM/PM mean month first (the US writes them so; day-first regions write 24-hour times).
+    """
+    text = values.dropna().astype("str").str.strip()
+    parts = text.str.extract(_NUMERIC_DATE).astype("float")
+    first, second = parts[0] > 12, parts[1] > 12
+    if first.any() and not second.any():
+        return True, f"day first (e.g. {text[first].iloc[0]!r})"
+    if second.any() and not first.any():
+        return False, f"month first (e.g. {text[second].iloc[0]!r})"
+    twelve = text.str.contains(_TWELVE_HOUR, na=False) & parts[0].notna()
+    if twelve.any():
+        return False, f"month first: 12-hour AM/PM times (e.g. {text[twelve].iloc[0]!r})"
+    return None, ""
 
 
 def _parse_column(table: Table, frame: pd.DataFrame, name: str, opts: ParseOptions) -> tuple[pd.Series, pd.DataFrame]:
@@ -127,6 +193,7 @@ def _parse_column(table: Table, frame: pd.DataFrame, name: str, opts: ParseOptio
     text = text.where(text != "")
     if kind in (Kind.RATING, Kind.COUNT):
         whole = text.str.match(_WHOLE, na=False)
+        whole &= text.str.len() <= 15  # beyond 64-bit integers (and any real count): not a count
         bad = text.notna() & ~whole
         number = pd.to_numeric(text.where(whole), errors="coerce").astype("Int64")
         if kind is Kind.RATING:
@@ -145,14 +212,33 @@ def _parse_column(table: Table, frame: pd.DataFrame, name: str, opts: ParseOptio
     return text, _set_aside(table, frame[too_long.fillna(False)], reason, text[too_long.fillna(False)].str.len())
 
 
-def validate_table(table: Table, frame: pd.DataFrame, opts: ParseOptions) -> tuple[pd.DataFrame, pd.DataFrame]:
+def validate_table(
+    table: Table,
+    frame: pd.DataFrame,
+    opts: ParseOptions,
+    plan: Canonical | None = None,
+    *,
+    units: bool = False,
+    option_days: dict[str, float | None] | None = None,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Typed, checked rows of one table and the rows set aside (``SET_ASIDE_COLUMNS``).
 
     ``frame`` holds canonical column names (absent optional columns are fine) plus ``_file`` and ``_row``.
+    ``plan`` (from :func:`toolkit.mapping.to_canonical`) holds the times to derive once parsed; what was
+    derived is added to ``plan.derived``. ``units``: identical rows are units of one line, counted into its
+    quantity. ``option_days`` overrides a derivation's days by its data option name.
     """
     frame = frame.reset_index(drop=True)
     present = [c for c in table.names if c in frame.columns]
     aside = [_set_aside(table, frame.iloc[:0], "")]
+
+    if units and len(frame):
+        frame, collapsed = _collapse_units(frame, present)
+        if collapsed and plan is not None:
+            plan.derived.append(
+                f"{table.name}.quantity: one row per unit in the export; {collapsed:,} identical row(s) counted "
+                "into the quantity of their line"
+            )
 
     # Exact duplicates collapse onto their first occurrence.
     dup = frame.duplicated(subset=present, keep="first")
@@ -168,14 +254,17 @@ def validate_table(table: Table, frame: pd.DataFrame, opts: ParseOptions) -> tup
             aside.append(bad)
         else:
             typed[name] = pd.Series(pd.NA, index=frame.index, dtype=KIND_DTYPE[table.column(name).kind])
+    if plan is not None:
+        _derive_times(table, frame, typed, plan, opts, option_days or {})
     if table is REVIEWS:
         typed["initial_rating"] = typed["initial_rating"].fillna(typed["rating"])
     if table is ORDERS:
         typed["quantity"] = typed["quantity"].fillna(1)
 
+    aside.extend(_implausible_times(table, frame, typed, opts))
     rejected = _rows_of(aside, frame)
     try:
-        schema(table).validate(typed[~rejected], lazy=True)
+        pandera_schema(table).validate(typed[~rejected], lazy=True)
     except pa.errors.SchemaErrors as exc:
         aside.append(_schema_failures(table, frame, exc.failure_cases))
     rejected = _rows_of(aside, frame)
@@ -197,6 +286,68 @@ def validate_table(table: Table, frame: pd.DataFrame, opts: ParseOptions) -> tup
     clean[FILE_COLUMN] = frame.loc[~rejected, FILE_COLUMN]
     clean[ROW_COLUMN] = frame.loc[~rejected, ROW_COLUMN]
     return clean.reset_index(drop=True), pd.concat(aside, ignore_index=True).drop(columns=_POS)
+
+
+def _implausible_times(table: Table, frame: pd.DataFrame, typed: pd.DataFrame, opts: ParseOptions) -> list:
+    """Times before a floor or far in the future, and an order delivered or shipped before it was created."""
+    floor = pd.Timestamp(opts.earliest, tz="UTC")
+    ceiling = pd.Timestamp.now(tz="UTC").normalize() + pd.Timedelta(days=opts.future_days)
+    out = []
+    for column in table.columns:
+        if column.kind is not Kind.TIMESTAMP:
+            continue
+        values = typed[column.name]
+        early = (values < floor).fillna(False).astype(bool)
+        if early.any():
+            out.append(
+                _set_aside(table, frame[early], f"{column.name}: implausible, before {opts.earliest}", values[early])
+            )
+        if column.name not in _FUTURE_ALLOWED:
+            late = (values > ceiling).fillna(False).astype(bool)
+            if late.any():
+                reason = f"{column.name}: implausible, more than {opts.future_days} days after today"
+                out.append(_set_aside(table, frame[late], reason, values[late]))
+    if table is ORDERS:  # delivered before it was created or shipped
+        for column, what in (("created_at", "created"), ("shipped_at", "shipped")):
+            before = (typed["delivered_at"] < typed[column]).fillna(False).astype(bool)
+            if before.any():
+                reason = f"delivered_at: before the order was {what}"
+                out.append(_set_aside(table, frame[before], reason, typed["delivered_at"][before]))
+    return out
+
+
+def _collapse_units(frame: pd.DataFrame, present: list[str]) -> tuple[pd.DataFrame, int]:
+    """Identical rows (canonical columns) become one row whose quantity is their count (times any quantity)."""
+    helpers = [c for c in frame.columns if c.startswith("_from_")]
+    keys = [c for c in present + helpers if c != "quantity"]
+    size = frame.groupby(keys, dropna=False, sort=False)[ROW_COLUMN].transform("size")
+    first = ~frame.duplicated(subset=keys, keep="first")
+    out = frame[first].copy()
+    quantity = pd.to_numeric(out["quantity"], errors="coerce") if "quantity" in out.columns else 1
+    out["quantity"] = (size[first] * quantity).astype("Int64").astype("str")
+    return out, int((~first).sum())
+
+
+def _derive_times(
+    table: Table, frame: pd.DataFrame, typed: pd.DataFrame, plan: Canonical, opts: ParseOptions, days: dict
+) -> None:
+    for d in plan.derive:
+        source = plan.helpers[d.target]
+        raw = source.startswith("_")  # an export header's text in a helper column, else a typed canonical column
+        base = parse_timestamps(frame[source], opts.tz, opts.dayfirst)[0] if raw else typed[source]
+        n_days = days.get(d.option) if d.option and days.get(d.option) is not None else d.days
+        fill = typed[d.target].isna() & base.notna()
+        if d.status:
+            fill &= typed["order_status"].isin(d.status)
+        if not fill.any():
+            continue
+        typed.loc[fill, d.target] = base[fill] + pd.Timedelta(days=n_days)
+        option = f", --{d.option.replace('_', '-')} to change" if d.option else ""
+        why = f" ({d.why})" if d.why else ""
+        plan.derived.append(
+            f"{table.name}.{d.target}: {int(fill.sum()):,} row(s) derived as {plan.labels[d.target]} + "
+            f"{n_days:g} day(s){option}{why}"
+        )
 
 
 def _rows_of(aside: list[pd.DataFrame], frame: pd.DataFrame) -> pd.Series:
@@ -274,4 +425,4 @@ def link_reviews(
     return reviews[~rejected].reset_index(drop=True), pd.concat(aside, ignore_index=True).drop(columns=_POS)
 
 
-__all__ = ["ParseOptions", "parse_timestamps", "validate_table", "link_reviews"]
+__all__ = ["ParseOptions", "parse_timestamps", "parse_number", "detect_date_order", "validate_table", "link_reviews"]

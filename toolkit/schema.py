@@ -164,9 +164,9 @@ CHATS = Table(
 )
 
 TABLES: dict[str, Table] = {t.name: t for t in (ORDERS, REVIEWS, PRODUCTS, CHATS)}
-REQUIRED_TABLES = ("orders", "reviews")
 
-NEGATIVE_RATINGS = (1, 2)
+NEGATIVE_MAX_STARS = 2
+"""A review with at most this many stars is negative (POLICY: 1 or 2 stars)."""
 
 _KIND_CHECKS = {
     Kind.RATING: [pa.Check.isin([1, 2, 3, 4, 5])],
@@ -175,13 +175,13 @@ _KIND_CHECKS = {
 }
 
 
-def schema(table: Table) -> pa.DataFrameSchema:
+def pandera_schema(table: Table) -> pa.DataFrameSchema:
     """The pandera contract of a clean canonical table (row checks; the key is checked by the loader).
 
     Examples
     --------
-    >>> from toolkit.model import ORDERS, schema
-    >>> schema(ORDERS).columns["order_status"].nullable
+    >>> from toolkit.schema import ORDERS, pandera_schema
+    >>> pandera_schema(ORDERS).columns["order_status"].nullable
     False
     """
     columns = {
