@@ -34,7 +34,7 @@ from toolkit.settings import Settings
 from toolkit.source import DataSource
 
 ATTRIBUTION_COLUMNS = ["review_id", "shop_id", "cause", "responsibility"]
-ENGINES = ("pandas", "polars", "duckdb")
+ENGINES = ("pandas", "polars", "duckdb", "spark")
 
 
 @dataclass
