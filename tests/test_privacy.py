@@ -83,3 +83,15 @@ def test_controls_become_visible_in_html_and_csv(text):
 def test_scripts_that_need_joiners_keep_them():
     for text in ("👩\u200d💻", "नमस्\u200dते", "می\u200cخواهم"):
         assert show_controls(text) == text
+
+
+def test_chart_data_shows_controls_too():
+    import base64
+    import json
+
+    from toolkit.offline_html import chart_html
+
+    spec = {"mark": "bar", "datasets": {"d": [{"product_id": "p\u202egnp.exe", "n": 1}]}}
+    html = chart_html(spec)
+    payload = json.loads(base64.b64decode(html.split('data-spec="')[1].split('"')[0]))
+    assert payload["datasets"]["d"][0] == {"product_id": "p[U+202E]gnp.exe", "n": 1}

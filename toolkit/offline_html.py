@@ -90,9 +90,22 @@ def esc(value: object) -> str:
     return html.escape(show_controls("" if value is None else str(value)), quote=True)
 
 
+def _visible(value: Any) -> Any:
+    """Strings in a chart's data with their control characters shown (axis labels and tooltips come from there)."""
+    if isinstance(value, str):
+        return show_controls(value)
+    if isinstance(value, list):
+        return [_visible(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _visible(v) for k, v in value.items()}
+    return value
+
+
 def chart_html(chart: Any) -> str:
     """A chart as an inert div carrying its spec as base64 JSON; the page's one script draws it."""
     spec = chart if isinstance(chart, dict) else chart.to_dict()
+    if "datasets" in spec:
+        spec = {**spec, "datasets": _visible(spec["datasets"])}
     payload = base64.b64encode(json.dumps(spec, ensure_ascii=False).encode("utf-8")).decode("ascii")
     return f'<div class="srh-chart" data-spec="{payload}"></div>'
 
