@@ -322,9 +322,14 @@ def _run_folders(out_dir: Path) -> Iterator[tuple[Path, Path]]:
     end, and by the janitor if the batch is killed."""
     from toolkit._child import start_janitor
 
-    scratch = Path(tempfile.mkdtemp(prefix="shop-health-run-"))
     staging = out_dir / f"{STAGING_PREFIX}{os.getpid()}-{secrets.token_hex(4)}"
-    staging.mkdir()
+    try:
+        staging.mkdir()
+    except OSError as exc:
+        from toolkit.errors import ParameterError
+
+        raise ParameterError(f"cannot write into the output folder {out_dir}: {exc.strerror}") from None
+    scratch = Path(tempfile.mkdtemp(prefix="shop-health-run-"))
     janitor = start_janitor(str(scratch), str(staging))
     try:
         yield scratch, staging
