@@ -93,11 +93,11 @@ class Analysis:
         shops = self.check_shops(shops)
         tables = {n: getattr(self.data, n) for n in ("orders", "reviews", "products", "chats")}
         tables["classified"] = self.classified
-        groups = {n: dict(tuple(f.groupby("shop_id", sort=False))) for n, f in tables.items()}
+        rows = {n: f.groupby("shop_id", sort=False).indices for n, f in tables.items()}  # positions, not copies
         no_rows = self.data.set_aside.iloc[0:0]
         for shop_id in shops:
             part = {
-                n: groups[n][shop_id].reset_index(drop=True) if shop_id in groups[n] else f.iloc[0:0]
+                n: f.take(rows[n][shop_id]).reset_index(drop=True) if shop_id in rows[n] else f.iloc[0:0]
                 for n, f in tables.items()
             }
             classified = part.pop("classified")
