@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN     = $(VENV)/bin
 AS_OF  ?= 2026-10-31
 
-.PHONY: setup run test lint samples model bench lab clean-notebooks clean
+.PHONY: setup run test lint samples model shipped-model bench lab clean-notebooks clean
 
 $(BIN)/shop-health: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -27,7 +27,12 @@ lint: setup
 samples: setup  ## regenerate data/samples/ (byte-identical for the same seed)
 	$(BIN)/shop-health sample-data --out data/samples
 
-model: setup  ## retrain the cause classifier (toolkit/models/), deterministic
+LABELS ?= labels/labels.csv
+model: setup  ## retrain the cause classifier with your corrections ($(LABELS) when present) into models/
+	@if [ -f $(LABELS) ]; then $(BIN)/shop-health train --labels $(LABELS); \
+	else $(BIN)/python -c "from toolkit.causes import train; print(train('models'))"; fi
+
+shipped-model: setup  ## rebuild the packaged artefact toolkit/models/ (developers), deterministic
 	$(BIN)/python -c "from toolkit.causes import train; train()"
 
 bench: setup  ## benchmarks; results in bench/results/

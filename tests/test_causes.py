@@ -330,8 +330,8 @@ def test_train_is_deterministic(tmp_path):
     causes.phrase_bank().query("language in ['en', 'pt']")[
         ["language", "cause", "rating", "title", "text", "secondary_causes"]
     ].to_csv(small, index=False)
-    a = causes.train(tmp_path / "a", phrase_bank_path=small, olist_path=None)
-    b = causes.train(tmp_path / "b", phrase_bank_path=small, olist_path=None)
+    a = causes.train(tmp_path / "a", phrase_bank_path=small, olist_path=None, real_path=None)
+    b = causes.train(tmp_path / "b", phrase_bank_path=small, olist_path=None, real_path=None)
     assert a.read_bytes() == b.read_bytes()
     assert load_model(a).meta["training_rows"] == {"phrase_bank": 150}
 
@@ -534,7 +534,7 @@ def test_real_complaints_at_five_stars_keep_the_mismatch_flag(text, lang, cause)
 
 def test_low_rating_with_only_praise_is_flagged():
     out = classify(["sesuai gambar, mantap"], rating=1).iloc[0]
-    assert out["cause"] == POSITIVE and "rating_text_mismatch" in out["flags"]
+    assert out["cause"] == "unspecified" and "rating_text_mismatch" in out["flags"]
 
 
 @pytest.mark.parametrize(
@@ -720,3 +720,227 @@ size, ignored chat, threats, slow devices, and praise with negations, in all 7 l
 def test_fresh_reviews_in_every_language(text, lang, cause):
     out = classify([text]).iloc[0]
     assert (out["language"], out["cause"]) == (lang, cause)
+
+
+# --- issue 14: the closed label set at 1-2 stars ----------------------------------------------------------------
+CAUSES = {c.value for c in causes.Cause}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "gak bisa di pakai??",
+        "Produto com defeito!",
+        "atrasou muito",
+        "Encomenda errada",
+        "ly vỡ 2 cái ... ko có xốp hơi",
+        "hindi gumagana yung charger",
+        "meh",
+        "not what I hoped for",
+    ],
+)
+def test_one_and_two_stars_always_get_one_of_the_11_causes(text):
+    for stars in (1, 2):
+        assert classify([text], rating=stars)["cause"].iloc[0] in CAUSES
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("love it, great quality, thank you", "en"),
+        ("barangnya bagus banget, mantap, makasih", "id"),
+        ("ótimo produto, recomendo, obrigado", "pt"),
+        ("maganda, sulit, salamat po", "tl"),
+    ],
+)
+def test_praise_at_one_star_is_unspecified_mismatch_and_reportable_in_the_window(text, lang):
+    reviews = pd.DataFrame(
+        {
+            "review_id": ["in", "old"],
+            "shop_id": "s",
+            "rating": 1,
+            "review_text": text,
+            "created_at": ["2026-10-25", "2026-08-01"],
+        }
+    )
+    out = classify_reviews(reviews, as_of="2026-10-31").set_index("review_id")
+    assert out["language"].tolist() == [lang, lang]
+    assert out["cause"].tolist() == ["unspecified", "unspecified"]
+    assert all("rating_text_mismatch" in f for f in out["flags"])
+    assert "report_candidate" in out.at["in", "flags"] and "report_candidate" not in out.at["old", "flags"]
+    assert out.at["in", "evidence"]  # the praise words that decided it
+
+
+@pytest.mark.parametrize(
+    ("text", "cause"),
+    [("the zipper broke on day two", "poor_quality"), ("produk rusak, ga bisa nyala", "poor_quality")],
+)
+def test_three_star_complaint_keeps_cause_and_mismatch(text, cause):
+    out = classify([text], rating=3).iloc[0]
+    assert out["cause"] == cause and "rating_text_mismatch" in out["flags"]
+
+
+# --- issue 14: responsibility by POLICY.md, each rule in three languages ----------------------------------------
+ON_TIME = {"shipped_at": TS("2024-03-01 10:00", tz="UTC"), "ship_by": TS("2024-03-02", tz="UTC")}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Recebi o pedido pela metade",
+        "foi entregue apenas um",
+        "only one arrived, the second is missing",
+        "pesan 2 yg dateng cuma 1, kurang satu",
+        "kulang yung dumating, isa lang",
+    ],
+)
+def test_missing_or_partial_order_is_the_sellers_even_if_shipped_on_time(text):
+    out = _one(text, _orders(**ON_TIME), rating=1)
+    assert (out["cause"], out["responsibility"]) == ("late_or_wrong_delivery", "seller")
+    assert "wrong or missing" in out["responsibility_reason"]
+
+
+@pytest.mark.parametrize(
+    "text", ["sent me the wrong size", "veio errado, pedi azul", "salah kirim warna", "maling kulay ang pinadala"]
+)
+def test_wrong_item_or_variant_is_the_sellers(text):
+    out = _one(text, _orders(**ON_TIME), rating=1)
+    assert out["responsibility"] == "seller" and "wrong or missing" in out["responsibility_reason"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "arrived cracked, no bubble wrap at all",
+        "chegou quebrado, sem plastico bolha",
+        "pecah, ga ada bubble wrap",
+        "ly vỡ 2 cái, ko có xốp hơi",
+        "basag, walang bubble wrap",
+    ],
+)
+def test_poor_packing_is_the_sellers(text):
+    out = _one(text, _orders(**ON_TIME), rating=1)
+    assert (out["cause"], out["responsibility"]) == ("damaged_item_or_package", "seller")
+    assert "poor packing" in out["responsibility_reason"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "seller never replied to my messages",
+        "chat ga dibales sama sekali",
+        "vendedor não responde, sem resposta",
+        "hindi nagrereply ang seller",
+    ],
+)
+def test_waiting_for_the_shop_to_answer_is_the_sellers(text):
+    out = _one(text, _orders(**ON_TIME), rating=1)
+    assert (out["cause"], out["responsibility"]) == ("late_chat_response", "seller")
+
+
+@pytest.mark.parametrize(
+    "text", ["my parcel was lost in transit", "o pacote foi extraviado", "paket hilang di ekspedisi"]
+)
+def test_lost_parcel_is_logistics(text):
+    out = _one(text, None, rating=1)
+    assert (out["cause"], out["responsibility"]) == ("late_or_wrong_delivery", "logistics")
+    assert "lost" in out["responsibility_reason"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["the box was crushed, the courier threw it", "paket penyok, dibanting kurir", "quebrou no transporte"],
+)
+def test_damage_blamed_on_the_carrier_is_logistics(text):
+    out = _one(text, None, rating=1)
+    assert (out["cause"], out["responsibility"]) == ("damaged_item_or_package", "logistics")
+
+
+@pytest.mark.parametrize("text", ["still waiting, 2 weeks late", "pesanan telat banget", "atrasou muito"])
+def test_delay_after_on_time_shipment_is_logistics_and_late_shipment_the_sellers(text):
+    assert _one(text, _orders(**ON_TIME), rating=1)["responsibility"] == "logistics"
+    late = {"shipped_at": TS("2024-03-05", tz="UTC"), "ship_by": TS("2024-03-02", tz="UTC")}
+    assert _one(text, _orders(**late), rating=1)["responsibility"] == "seller"
+
+
+def test_every_decision_carries_a_reason():
+    texts = ["Recebi o pedido pela metade", "love it", "atrasou", "rusak", "", "hindi gumagana"]
+    out = classify(texts, rating=1)
+    assert out["responsibility_reason"].str.len().gt(0).all()
+
+
+# --- issue 14: Tagalog is a supported language ------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("text", "cause"),
+    [
+        ("sira agad, hindi na gumagana", "poor_quality"),
+        ("ang tagal dumating ng order ko", "late_or_wrong_delivery"),
+        ("basag na pagdating, walang bubble wrap", "damaged_item_or_package"),
+        ("peke po ito, hindi original", "product_compliance"),
+    ],
+)
+def test_tagalog_is_detected_and_classified(text, cause):
+    out = classify([text], rating=1).iloc[0]
+    assert (out["language"], out["cause"]) == ("tl", cause)
+    assert out["evidence"] and all(e in text for e in out["evidence"].split(";"))
+
+
+# --- issue 10: the weight cache belongs to the model ------------------------------------------------------------
+def test_weight_cache_is_per_model_not_per_id(tmp_path):
+    small = tmp_path / "bank.csv"
+    bank = causes.phrase_bank().query("language == 'en'")
+    bank[["language", "cause", "rating", "title", "text", "secondary_causes"]].to_csv(small, index=False)
+    model = load_model()
+    before = model.predict_proba(["arrived broken"])
+    other = load_model(causes.train(tmp_path, phrase_bank_path=small, olist_path=None, real_path=None))
+    assert other.predict_proba(["arrived broken"]).tolist() != before.tolist()
+    assert causes._weight_matrix(other) is not causes._weight_matrix(model)
+
+
+# --- issue 14: corrections teach ---------------------------------------------------------------------------------
+def test_train_with_corrections_writes_models_here_and_is_loaded_first(tmp_path, monkeypatch):
+    from toolkit.cli import main
+
+    bank = tmp_path / "bank.csv"
+    causes.phrase_bank().query("language == 'en'")[
+        ["language", "cause", "rating", "title", "text", "secondary_causes"]
+    ].to_csv(bank, index=False)
+    labels = tmp_path / "labels.csv"
+    text = "zorgblat thingamajig wobbles"
+    labels.write_text("review_id,cause,text\nx1,product_safety," + text + "\n")
+    monkeypatch.chdir(tmp_path)
+    full = causes.train  # the shipped recipe, cut to a small English bank so the test is quick
+    monkeypatch.setattr(
+        causes, "train", lambda out, **kw: full(out, phrase_bank_path=bank, olist_path=None, real_path=None, **kw)
+    )
+    packaged = (causes.MODEL_DIR / causes.MODEL_FILE).read_bytes()
+    assert main(["train", "--labels", str(labels)]) == 0
+    written = tmp_path / "models" / causes.MODEL_FILE
+    assert written.exists() and (causes.MODEL_DIR / causes.MODEL_FILE).read_bytes() == packaged
+    assert load_model().meta["training_rows"]["override"] == 1
+    first = written.read_bytes()
+    assert main(["train", "--labels", str(labels)]) == 0
+    assert written.read_bytes() == first  # deterministic
+
+
+def test_train_labels_without_text_need_the_review_to_exist(tmp_path):
+    labels = tmp_path / "labels.csv"
+    labels.write_text("review_id,cause\nnope,poor_quality\n")
+    reviews = pd.DataFrame({"review_id": ["r1"], "review_text": ["broken"]})
+    with pytest.raises(causes.DataFileError, match="row 2: review 'nope' is not in the reviews"):
+        causes.correction_rows([labels], reviews)
+
+
+# --- issue 14: real data ------------------------------------------------------------------------------------------
+REAL = causes.REAL_LABELLED
+
+
+@pytest.mark.skipif(not REAL.is_dir(), reason="needs ../shared/realdata/labelled (real labelled reviews)")
+def test_no_real_negative_review_comes_out_positive():
+    real = causes.real_labelled()
+    rev = pd.DataFrame(
+        {"review_id": real["review_id"], "shop_id": "s", "rating": real["rating"], "review_text": real["review_text"]}
+    )
+    out = classify_reviews(rev)
+    assert out["cause"].isin(CAUSES).all()
+    assert set(out["language"]) >= {"en", "id", "tl", "pt"}

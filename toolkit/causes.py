@@ -58,7 +58,7 @@ import io
 import json
 import re
 import zipfile
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 
@@ -86,6 +86,18 @@ PHRASE_BANK = Path(__file__).resolve().parent / "sample_data" / "review_phrases.
 OLIST_CLASSIFIED = (
     REPO_ROOT.parent / "shared" / "realdata" / "olist" / "classified" / "olist_classified_public_dataset.csv"
 )
+
+REAL_LABELLED = REPO_ROOT.parent / "shared" / "realdata" / "labelled"
+REAL_SETS: dict[str, str] = {
+    "en": "reviews-en-clothing.csv",
+    "id": "reviews-id-tokopedia.csv",
+    "tl": "reviews-tl-shopee.csv",
+    "pt": "reviews-pt-olist.csv",
+}
+"""The hand-labelled real negative reviews (``../shared/realdata/labelled/``), by language."""
+USER_MODEL_DIR = Path("models")
+"""Where ``shop-health train`` writes a model retrained with your corrections, relative to the current folder;
+:func:`load_model` prefers a model found there to the packaged one."""
 
 OLIST_TO_CAUSE: dict[str, str | None] = {
     "satisfeito": POSITIVE,
@@ -154,6 +166,9 @@ _SPAM = re.compile(r"https?://|www\.|\.com/|bit\.ly|wa\.me/", re.I)
 _NO_LETTERS = re.compile(r"^[\W\d_]*$")
 _STRETCH = re.compile(r"([^\W\d_])\1{2,}")  # "pessimoooo": stretched letters count as two for the model
 _REPORT_WINDOW_DAYS = 30
+_GENERIC_MAX_WORDS = 8  # above this many words a generic cue ("terrible") no longer decides the cause
+_PRAISE_MAX_WORDS = 12  # a 1-2 star text up to this long with only praise words reads as praise (mismatch)
+_PACKING_TAG = f"{Cause.DAMAGED_ITEM_OR_PACKAGE.value}/packing"
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -228,14 +243,14 @@ class CauseModel:
         return contrib[np.arange(len(words)), cls]
 
 
-_WEIGHTS: dict[object, object] = {}
-
-
 def _weight_matrix(model: CauseModel):
-    key = id(model)
-    if key not in _WEIGHTS:
-        _WEIGHTS[key] = model._weights()
-    return _WEIGHTS[key]
+    """The model's sparse weight matrix, built once and kept on the model itself (never keyed by ``id``: a new
+    model that reuses a dead one's address must not get its weights)."""
+    cached = model.__dict__.get("_weight_cache")
+    if cached is None:
+        cached = model._weights()
+        object.__setattr__(model, "_weight_cache", cached)
+    return cached
 
 
 def _write_npz(path: Path, arrays: dict[str, np.ndarray]) -> None:
@@ -253,13 +268,19 @@ def _write_npz(path: Path, arrays: dict[str, np.ndarray]) -> None:
 def load_model(path: str | Path | None = None) -> CauseModel:
     """Load the trained artefact (no network; plain arrays, no pickle).
 
+    With no ``path``: ``models/causes-v<version>.npz`` under the current folder when it exists (a model retrained
+    with your corrections by ``shop-health train``), otherwise the packaged one.
+
     Examples
     --------
     >>> m = load_model()
     >>> m.meta["version"] == MODEL_VERSION and "positive" in m.classes
     True
     """
-    path = Path(path) if path else MODEL_DIR / MODEL_FILE
+    if path is None:
+        user = Path.cwd() / USER_MODEL_DIR / MODEL_FILE
+        path = user if user.exists() else MODEL_DIR / MODEL_FILE
+    path = Path(path)
     if not path.exists():
         raise DataFileError(path, "the cause model is missing", todo="Rebuild it with `make model`")
     return _load_model_cached(str(path), path.stat().st_mtime_ns)
@@ -310,6 +331,40 @@ def phrase_bank(path: str | Path = PHRASE_BANK) -> pd.DataFrame:
     return df
 
 
+def real_labelled(folder: str | Path = REAL_LABELLED, languages: tuple[str, ...] | None = None) -> pd.DataFrame:
+    """The hand-labelled real negative reviews (:data:`REAL_SETS`) as one frame: ``review_id, language, rating,
+    cause, review_text, source`` (``source`` = the file's language: one real source per language).
+
+    Examples
+    --------
+    >>> df = real_labelled(languages=("tl",))  # doctest: +SKIP
+    >>> sorted(df["language"].unique())  # doctest: +SKIP
+    ['tl']
+    """
+    folder = Path(folder)
+    parts = []
+    for lang, name in REAL_SETS.items():
+        if languages is not None and lang not in languages:
+            continue
+        path = folder / name
+        if not path.exists():
+            raise DataFileError(path, "the real labelled set is missing", todo="Mount ../shared/realdata")
+        raw = pd.read_csv(path, dtype=str, keep_default_na=False)
+        parts.append(
+            pd.DataFrame(
+                {
+                    "review_id": lang + ":" + raw["row"],
+                    "language": lang,
+                    "rating": pd.to_numeric(raw["rating"], errors="coerce"),
+                    "cause": raw["cause"].str.strip(),
+                    "review_text": _join_title(raw["title"], raw["text"]),
+                    "source": lang,
+                }
+            )
+        )
+    return pd.concat(parts, ignore_index=True)
+
+
 def olist_labelled(path: str | Path = OLIST_CLASSIFIED) -> pd.DataFrame:
     """The crowd-labelled Olist reviews mapped onto the taxonomy (``cause``), with a ``heldout`` column (20%).
 
@@ -342,10 +397,12 @@ def train(
     *,
     phrase_bank_path: str | Path = PHRASE_BANK,
     olist_path: str | Path | None = OLIST_CLASSIFIED,
+    real_path: str | Path | None = REAL_LABELLED,
     overrides: list[str | Path] | None = None,
     override_reviews: pd.DataFrame | None = None,
     include_heldout: bool = False,
     olist_weight: float = 0.5,
+    real_weight: float = 2.0,
     c: float = 8.0,
 ) -> Path:
     """Rebuild the cause model artefact deterministically; returns its path.
@@ -356,9 +413,12 @@ def train(
         Where ``causes-v<version>.npz`` is written (default ``toolkit/models/``).
     phrase_bank_path, olist_path : path
         The two training sources. ``olist_path=None`` trains on the phrase bank alone.
+    real_path : path, optional
+        The folder of the hand-labelled real sets (:func:`real_labelled`); skipped when absent or ``None``.
     overrides : list of paths, optional
-        Labels files (:func:`load_overrides`); their rows become training examples when ``override_reviews``
-        (canonical reviews with ``review_id`` and ``review_text``) supplies the texts.
+        Labels files (:func:`load_overrides`): your corrections, trained on top of the shipped data (weight 3).
+        A file with a ``text`` (or ``review_text``) column carries its own texts; otherwise ``override_reviews``
+        (canonical reviews with ``review_id`` and ``review_text``) supplies them.
     include_heldout : bool
         Default False: the held-out rows (:func:`holdout_mask`) stay out, so the reported accuracy is honest.
     olist_weight : float
@@ -373,16 +433,13 @@ def train(
     """
     bank = phrase_bank(phrase_bank_path)
     parts = [bank.assign(weight=1.0, origin="phrase_bank")]
+    out = Path(out_dir) / MODEL_FILE
     if olist_path is not None:
         parts.append(olist_labelled(olist_path).assign(weight=olist_weight, origin="olist"))
+    if real_path is not None and Path(real_path).is_dir():
+        parts.append(real_labelled(real_path).assign(weight=real_weight, origin="real", heldout=False))
     if overrides:
-        if override_reviews is None:
-            raise ParameterError("overrides need override_reviews (review_id, review_text) to train on")
-        ov = pd.concat([load_overrides(p) for p in overrides])
-        texts = override_reviews[["review_id", "review_text"]].astype({"review_id": str})
-        ov = ov.merge(texts, on="review_id").assign(heldout=False, weight=2.0, origin="override")
-        ov["language"] = detect_language(ov["review_text"])
-        parts.append(ov)
+        parts.append(correction_rows(overrides, override_reviews))
     data = pd.concat(parts, ignore_index=True)
     if not include_heldout:
         data = data[~data["heldout"].astype(bool)]
@@ -398,10 +455,50 @@ def train(
             },
         }
     )
-    out = Path(out_dir) / MODEL_FILE
     _write_npz(out, {"meta": np.frombuffer(json.dumps(meta, sort_keys=True).encode(), dtype=np.uint8), **arrays})
     _load_model_cached.cache_clear()
     return out
+
+
+CORRECTION_WEIGHT = 3.0
+"""Sample weight of one of your corrections (a shipped real row weighs 2, a phrase-bank row 1)."""
+
+
+def correction_rows(paths: list[str | Path], reviews: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Training rows from labels files: ``review_text, cause, language, weight, origin, heldout``.
+
+    A file with a ``text``/``review_text`` column carries its texts; otherwise they are looked up by ``review_id``
+    (and ``shop_id`` when given) in ``reviews``. A label whose review is not found is an error naming the file
+    and row (nothing is silently dropped).
+    """
+    rows = []
+    for p in paths:
+        raw = pd.read_csv(p, dtype=str, keep_default_na=False) if Path(p).exists() else None
+        ov = load_overrides(p)
+        text_col = next((c for c in ("review_text", "text") if raw is not None and c in raw.columns), None)
+        if text_col is not None:
+            raw = raw.assign(cause=raw["cause"].str.strip().str.lower())
+            ov = raw.rename(columns={text_col: "review_text"})[["review_text", "cause"]]
+        else:
+            if reviews is None:
+                raise DataFileError(p, "labels without a text column need the reviews they label", column="text")
+            texts = reviews[["review_id", "review_text"]].astype({"review_id": str}).drop_duplicates("review_id")
+            merged = ov.merge(texts, on="review_id", how="left")
+            missing = merged["review_text"].isna().to_numpy()
+            if missing.any():
+                i = int(np.flatnonzero(missing)[0])
+                raise DataFileError(
+                    p,
+                    f"row {i + 2}: review {merged['review_id'].iloc[i]!r} is not in the reviews",
+                    column="review_id",
+                    expected="a review_id of the data given",
+                )
+            ov = merged[["review_text", "cause"]]
+        rows.append(ov)
+    out = pd.concat(rows, ignore_index=True)
+    out["review_text"] = out["review_text"].fillna("").astype(str)
+    out["language"] = detect_language(out["review_text"])
+    return out.assign(weight=CORRECTION_WEIGHT, origin="override", heldout=False)
 
 
 def fit_arrays(
@@ -474,8 +571,8 @@ def _blend_meta(data: pd.DataFrame, classes: list[str]) -> dict:
 
 def _blend_settings(model: CauseModel) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
     """Per language, the rule share and class scale of each class (in ``model.classes`` order), from the meta."""
-    key = ("blend", id(model))
-    if key not in _WEIGHTS:
+    cached = model.__dict__.get("_blend_cache")
+    if cached is None:
 
         def vectors(table: dict, default: float) -> dict[str, np.ndarray]:
             return {
@@ -483,11 +580,12 @@ def _blend_settings(model: CauseModel) -> tuple[dict[str, np.ndarray], dict[str,
                 for lang, by_cause in table.items()
             }
 
-        _WEIGHTS[key] = (
+        cached = (
             vectors(model.meta.get("rule_share", {}), _RULE_SHARE),
             vectors(model.meta.get("class_scale", {}), 1.0),
         )
-    return _WEIGHTS[key]
+        object.__setattr__(model, "_blend_cache", cached)
+    return cached
 
 
 def model_from_arrays(arrays: dict[str, np.ndarray], meta: dict) -> CauseModel:
@@ -584,6 +682,7 @@ class _TextResult:
     kinds: set[str]
     safety: bool
     invalid: list[str]
+    praised: bool = False  # 1-2 stars but the text reads as praise: unspecified + rating_text_mismatch
 
 
 def _text_column(reviews: pd.DataFrame) -> pd.Series:
@@ -656,8 +755,13 @@ def _decide(
     rule_share: float | np.ndarray = _RULE_SHARE,
     scale: np.ndarray | None = None,
 ) -> _TextResult:
+    # words about poor packing ("no bubble wrap") are a damaged-package complaint of the seller's packing
+    cues = [replace(c, tag=_PACKING_TAG) if c.tag == "packing" else c for c in cues]
     active = [c for c in cues if not c.negated]
     complaint = [c for c in active if c.cause in col and c.cause != POSITIVE]
+    if len(text.split()) > _GENERIC_MAX_WORDS:
+        # "terrible", "disappointing" say nothing about why: in a longer text the model reads the reason
+        complaint = [c for c in complaint if c.cause != Cause.UNSPECIFIED.value]
     strong = [c for c in complaint if not c.weak]
     praise = [c for c in active if c.tag == "praise"] if not strong else []
     if praise and _contrast_after(text, praise[0].end):
@@ -674,6 +778,7 @@ def _decide(
         rule[col[c.cause]] += _RULE_WEIGHT[c.cause] * (_WEAK_SHARE if c.weak else 1.0)
     if praise or (negated and not complaint):
         rule[col[POSITIVE]] += _RULE_WEIGHT[POSITIVE] * (len(praise) + len(negated))
+    wrong_only = bool(complaint) and all(c.kind in ("wrong", "missing") for c in complaint)
     if rule.sum() > 0:
         # the rules' share: that of the least-trained cause among the cues that fired, negated ones included (the
         # model reads negation poorly), per language (see the module doc)
@@ -681,8 +786,9 @@ def _decide(
             fired = rule > 0
             fired[[col[c] for c in negated]] = True
             share = float(np.max(rule_share[fired]))
-            if (praise and not complaint) or any(c.context for c in cues):
-                # "arrived in less than 3 days", "frete muito lento": read by the rules, not the n-grams
+            if (praise and not complaint) or any(c.context or c.kind == "buyer" for c in cues) or wrong_only:
+                # "arrived in less than 3 days", "frete muito lento", "my mistake": read by the rules, not the
+                # n-grams; so is a wrong or missing item, which crowd labels often file under "not as described"
                 share = max(share, float(np.max(rule_share)))
         else:
             share = rule_share
@@ -702,6 +808,20 @@ def _decide(
         mix[k] = max(float(mix[k]), 0.5)
         complaint = []
         rule[k] = max(rule[k], _RULE_WEIGHT[POSITIVE])
+    praised = False
+    if stars <= 2 and classes[k] == POSITIVE:
+        # the label set is closed for 1-2 stars: never `positive`. Praise words, no complaint cue, and a short text
+        # or a model whose first choice is praise too (a long 1-2 star text nearly always gives a reason): the text
+        # praises what the stars condemn (unspecified, flagged). Otherwise the best complaint cause.
+        short = len(text.split()) <= _PRAISE_MAX_WORDS
+        if praise and not complaint and (short or int(p.argmax()) == col[POSITIVE]):
+            praised = True
+            k = col[Cause.UNSPECIFIED.value]
+        else:
+            masked = mix.copy()
+            masked[col[POSITIVE]] = -1.0
+            k = int(masked.argmax())
+            rule[col[POSITIVE]] = 0.0
     cause = classes[k]
     fired = {c.cause for c in complaint} | ({POSITIVE} if rule[col[POSITIVE]] > 0 else set())
     source = "rules" if cause in fired else "model"
@@ -721,15 +841,19 @@ def _decide(
         secondary = [s for s in secondary if s != Cause.OTHER.value or not complaint]
     else:
         secondary = []
-    if cause == POSITIVE:
+    if cause == POSITIVE or praised:
         evidence = [c.text for c in cues if c.negated] + [c.text for c in praise]
     else:
         evidence = [c.text for c in complaint if c.cause == cause]
     kinds = {c.kind for c in active if c.cause == cause} | {c.tag for c in active if c.tag == "packing"}
     kinds |= {"carrier" for c in active if c.tag == "damaged_item_or_package/carrier"}
     safety = any(c.cause == Cause.PRODUCT_SAFETY.value for c in active)
-    invalid = sorted({c.kind for c in active if c.cause == "invalid"} | ({"spam"} if _SPAM.search(text) else set()))
-    return _TextResult(lang, cause, round(float(mix[k]), 3), secondary, evidence, source, kinds, safety, invalid)
+    invalid = {c.kind for c in active if c.cause == "invalid"} | ({"spam"} if _SPAM.search(text) else set())
+    if praised:
+        invalid.add("rating_text_mismatch")  # an erroneous review: the seller may report it inside the window
+        source = "rules"
+    confidence = round(float(mix[k]), 3)
+    return _TextResult(lang, cause, confidence, secondary, evidence, source, kinds, safety, sorted(invalid), praised)
 
 
 def _complaint_after_contrast(text: str, cues: list[Cue]) -> bool:
@@ -865,9 +989,9 @@ def classify_reviews(
 
     if rating is not None:
         complaint = ~out["cause"].isin([POSITIVE, UNSCORED, Cause.UNSPECIFIED.value]) & out["source"].ne("override")
-        mismatch = ((rating >= 4) & complaint & (out["confidence"] >= 0.5)) | (
-            (rating <= 2) & (out["cause"] == POSITIVE)
-        )
+        praised = np.array([r.praised for r in res], dtype=bool)
+        sure = (out["confidence"] >= 0.5) | out["source"].eq("rules")  # a cue fired, or a confident model
+        mismatch = ((rating >= 3) & complaint & sure) | ((rating <= 2) & praised)
         for i in np.flatnonzero(mismatch.to_numpy()):
             out.at[i, "flags"] = out.at[i, "flags"] + ["rating_text_mismatch"]
 
@@ -952,8 +1076,9 @@ def assign_responsibility(
        -> seller.
     4. Damaged: words about poor packing -> seller; words blaming the carrier -> logistics; neither -> seller
        (:data:`DAMAGE_WITHOUT_PACKING_WORDS`).
-    5. Wrong item / missing items -> seller (the seller packs the parcel); a complaint about the courier ->
-       logistics.
+    5. Wrong item / missing items / partial order -> seller (the seller packs the parcel), even when the text also
+       says it was late; a parcel the text says was lost in transit -> logistics; a complaint about the courier
+       (and no delay) -> logistics.
     6. Late or never arrived: ``shipped_at <= ship_by`` -> logistics (excluded from the SNRR);
        ``shipped_at > ship_by`` or not shipped by a passed deadline -> seller (late shipment); no facts -> unknown.
     7. ``other``: the buyer's own mistake -> buyer; taste, price -> unknown.
@@ -1002,7 +1127,10 @@ def assign_responsibility(
     service = cause.isin([c.value for c in Cause if c.area is Area.SERVICE])
     damaged = cause == Cause.DAMAGED_ITEM_OR_PACKAGE.value
     delivery = cause == Cause.LATE_OR_WRONG_DELIVERY.value
-    wrong = delivery & (has("wrong") | has("missing")) & ~has("late")
+    # a wrong or missing item is the seller's even when the buyer also says it was late (a partial order counted
+    # as logistics would drop it from the SNRR: the dangerous direction)
+    wrong = delivery & (has("wrong") | has("missing"))
+    lost = delivery & has("lost") & ~wrong
     courier = delivery & has("courier") & ~has("late") & ~wrong
     unspecified_late = (cause == Cause.UNSPECIFIED.value) & on_time & (delivered_late_days > 0)
     ship_txt = "shipped " + _fmt(shipped) + ", deadline " + _fmt(ship_by)
@@ -1034,6 +1162,7 @@ def assign_responsibility(
             ),
         ),
         (wrong, S, pd.Series("wrong or missing item: the seller packed the parcel", index=cause.index)),
+        (lost, L, pd.Series("the text says the parcel was lost in transit: the carrier's (POLICY)", index=cause.index)),
         (courier, L, pd.Series("complaint about the courier or delivery handling", index=cause.index)),
         (delivery & late_ship, S, "late shipment: " + ship_txt + " (" + delay_h + " h late)"),
         (delivery & on_time, L, "shipped on time (" + ship_txt + "); the delay happened in transit"),

@@ -183,6 +183,38 @@ def _evaluate(args: argparse.Namespace) -> int:
     return 0
 
 
+def _train(args: argparse.Namespace) -> int:
+    """Retrain the cause model with your corrections on top of the shipped data; writes ``models/`` here."""
+    from toolkit.causes import USER_MODEL_DIR, train
+    from toolkit.readers import read_table
+
+    source = source_from_args(args)
+    first = source.labels_path()
+    if first is None:
+        raise ParameterError(f"no corrections to train on: pass --labels FILE (or create {LABELS_FILE})")
+    files = [first, *(Path(p) for p in args.more_labels)]
+    reviews = None
+    if any(not {"text", "review_text"} & set(read_table(p).frame.columns) for p in files):
+        reviews = source.load(tz=args.tz, need_orders=False).reviews
+        reviews = reviews.assign(review_text=reviews["review_text"].fillna("").astype(str))
+    out = train(args.out or USER_MODEL_DIR, overrides=files, override_reviews=reviews)
+    print(f"wrote {out} (loaded in preference to the packaged model when you run from this folder)")
+    return 0
+
+
+def _train_parser(sub, data: argparse.ArgumentParser) -> None:
+    p = sub.add_parser(
+        "train",
+        parents=[data],
+        help="retrain the cause classifier with your corrections (writes ./models/)",
+        description="--labels FILE [FILE ...]: review_id,cause[,text] rows; without a text column the reviews of "
+        "the data options supply the texts.",
+    )
+    p.add_argument("more_labels", nargs="*", metavar="FILE", help="further labels files after --labels FILE")
+    p.add_argument("--out", type=Path, metavar="DIR", help="where the model goes (default: models/ here)")
+    p.set_defaults(run=_train)
+
+
 def _report(args: argparse.Namespace) -> int:
     from toolkit.render import render_reports, start_kernel_early
 
@@ -257,6 +289,8 @@ def build_parser() -> argparse.ArgumentParser:
         help="CSV: cause and text (or review_id of the data), language",
     )
     p.set_defaults(run=_evaluate)
+
+    _train_parser(sub, data)
 
     p = sub.add_parser("report", parents=[data, window], help="render per-shop HTML health reports")
     which = p.add_mutually_exclusive_group()

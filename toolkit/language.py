@@ -1,8 +1,8 @@
-"""Offline language detection for the 7 languages the cause classifier scores (en, id, ms, pt, es, vi, th).
+"""Offline language detection for the 7 languages the cause classifier scores (en, id, ms, pt, es, vi, th, tl).
 
 A small, transparent detector: script (Thai, and scripts of languages we do not score), Vietnamese
 diacritics, and function words / shoppers' slang of each language, plus those of common languages we do
-*not* score (German, French, Italian, Dutch, Turkish, Tagalog) so that they are recognised and refused
+*not* score (German, French, Italian, Dutch, Turkish) so that they are recognised and refused
 rather than guessed. A text with no marker at all returns :data:`UNDECIDED`; the classifier then asks the
 character n-gram fallback stored in its artefact, but only for short texts (a long text with no marker
 of any supported language is more likely a language we do not know, and gets ``unknown``).
@@ -35,7 +35,7 @@ _MARKERS: dict[str, str] = {
     "ternyata padahal msh masih cuma harga kurang eh abis",
     "ms": "yang yg dan ini itu je sahaja sgt sangat dah sudah x tak tidak nak kat dekat pon boleh dgn dengan tapi tp "
     "sbb sebab untuk utk dapat dpt lagi lg kalau klu macam mcm barang brg awak sy saya beli kedai hantar tgk "
-    "tengok cakap bagi lepas ni tu la lah tiada takde seller pun di cuma harga kena masa sampai ada",
+    "tengok cakap bagi lepas ni tu la lah tiada takde seller pun di cuma harga kena masa sampai ada ingat ingatkan",
     "pt": "o os a as um uma de do da dos das que q e nao n com para pra pro por mas muito mt mto foi veio chegou "
     "produto meu minha eu ele ela isso esse essa esta ta nem ja tambem pq porque vc voce ainda ate recebi entrega "
     "loja nao entregue comprei gostei pedido",
@@ -50,7 +50,9 @@ _MARKERS: dict[str, str] = {
     "it": "il lo gli e non sono molto con per ma prodotto arrivato consegna questo che di della un una",
     "nl": "de het een en is niet ik zeer met voor maar dit dat geleverd product kapot",
     "tr": "ve bir bu cok degil urun geldi kargo ama icin ile da de ben",
-    "tl": "ang ng mga sa na hindi po ako ko ito yung naman pero talaga sobra lang",
+    "tl": "ang ng mga sa na hindi po ako ko ito yung naman pero talaga sobra lang ung yun nya niya siya sya kasi kase "
+    "kaya din rin lng ba nga mo tapos dumating sana nung wala walang meron dahil binili ganda maganda pangit panget "
+    "sira kulang lahat agad pinadala order ko nman nmn kayo sobrang tagal ayaw naka nag mag",
 }
 
 _LANGS_OF: dict[str, list[str]] = {}

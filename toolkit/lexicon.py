@@ -9,7 +9,7 @@ complaint. Cues that already contain their negator ("not working", "não funcion
 with it and are not negated again.
 
 Tags are ``cause`` or ``cause/kind``: the kind tells the responsibility rules what sort of delivery or damage
-complaint it is (``late``, ``wrong``, ``missing``, ``courier``, ``carrier``). Extra tags that are not causes:
+complaint it is (``late``, ``lost``, ``wrong``, ``missing``, ``courier``, ``carrier``). Extra tags that are not causes:
 ``packing`` (words about poor packing: the seller's fault), ``praise`` (for star/text disagreement),
 ``invalid/...`` (reasons a review may be reportable), and the seller-reply tags ``reply/abusive`` and
 ``reply/coercive``.
@@ -32,7 +32,7 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
-LANGUAGES = ("en", "id", "ms", "pt", "es", "vi", "th")
+LANGUAGES = ("en", "id", "ms", "pt", "es", "vi", "th", "tl")
 """The languages the classifier scores; anything else is ``unscored``."""
 
 
@@ -93,6 +93,8 @@ es: quemo | quemaduras | quemadura | quemado | olor a quemado | se incendio | fu
 vi: bi chay | suyt chay | chay khet | khet | mui khet | boc khoi | xi khoi | khoi den | bi giat | giat dien | ro dien
   | phat no | bi no | chay nhua | qua nhiet | nong qua | di ung | ngua | man do | noi man | phong rop | rat da
   | sung vu | bi sung | bong da | chay mau | rach tay | dut tay | nguy hiem | doc hai | ngo doc
+tl: napaso | nasunog | sunog | umusok | may usok | nag usok | nakuryente | kuryente | nag overheat | overheat
+  | sobrang init | umiinit | nangati | namula | pantal | sugat | nasugatan | delikado | sumabog
 """,
     "product_compliance": """
 en: fake | fakes | counterfeit | replica | knockoff | knock off | not original | not genuine | not authentic
@@ -115,6 +117,7 @@ vi: hang fake | fake | hang gia | gia mao | hang nhai | nhai | hang dom | hang r
   | ko chinh hang
   | khong co han su dung | ko co han su dung | khong co nhan phu | nhan phu | tem hop quy | khong co tem
   | vi pham | khong ro nguon goc | ko ro nguon goc | lua dao
+tl: peke | fake | hindi orig | di orig | hindi authentic | class a | replica | walang expiry | walang label
 """,
     "poor_quality": """
 en: broke | broken | breaks | broke after | stopped working | not working | doesnt work | doesn't work | didnt work
@@ -128,7 +131,10 @@ en: broke | broken | breaks | broke after | stopped working | not working | does
   | garbage quality | quality is bad | quality is poor | scratched | bad product | terrible product | poor product
   | cheap material | cheap materials | fragile | dirty | stained
 id: rusak | rusak2 | cepet rusak | cepat rusak | mati | mati total | ga mau nyala | gak mau nyala | tdk mau nyala
-  | ga nyala | gak nyala | tidak menyala | ga berfungsi | tdk berfungsi | tidak berfungsi | ga bisa dipake | cacat
+  | ga nyala | gak nyala | tidak menyala | ga berfungsi | tdk berfungsi | tidak berfungsi | ga bisa dipake
+  | gak bisa dipake | ga bisa dipakai | gak bisa dipakai | tidak bisa dipakai
+  | tdk bisa dipakai | gak bisa di pakai | ga bisa di pakai | gak bisa di pake | ga bisa di pake | gabisa dipake
+  | gabisa dipakai | cacat
   | jelek kualitasnya | kualitas jelek | kualitasnya jelek | kualitas buruk | murahan | tipis | nerawang | transparan
   | sobek | robek | putus | copot | lepas | jebol | bocor | patah pas dipake | patah | luntur | kadaluarsa
   | kadaluwarsa | expired | basi | apek | jamur | berjamur | cepet abis | cepat habis | cepet bgt abis | ngelupas
@@ -205,6 +211,11 @@ vi: chat luong qua te | chat luong khong tot | chat luong ko tot | dung 1 lan | 
   | duong may xau | may au | chi thua | vai xau | vai kem | chat vai kem | pin nhanh het | sac khong vao | ko sac duoc
   | mau phai | phai mau | ra mau | lag | bi dung
   | tray | xuoc | bi tray | bi xuoc
+tl: sira | sira agad | nasira | nasira agad | masira | hindi gumagana | di gumagana | hindi na gumagana | ayaw gumana
+  | hindi umaandar | di umaandar | hindi nag oon | di nag oon | walang kwenta | walang silbi | mahina
+  | madaling masira | madali masira | manipis | mabilis malowbat | mabilis ma lowbat | fast drain | low quality
+  | poor quality | defective | depektibo | may depekto | hindi nagchacharge | di nagchacharge | walang tunog
+  | hindi gumana | di gumana | pangit ang quality | pangit quality | panget quality | mahinang klase
 """,
     "not_as_described": """
 en: runs small | runs big | runs large | too small | too big | size chart | size chart is wrong | sizing is off
@@ -280,6 +291,10 @@ vi: khong dung nhu hinh | ko dung nhu hinh | khong nhu hinh | ko nhu hinh | khon
   | size nho hon | nho hon nhieu | nho hon | rong hon nhieu | to hon nhieu
   | mau khac hinh | chat lieu khac | vai khac | sai chat lieu | khong giong | ko giong | k giong
   | treo dau de ban thit cho | hinh mot dang | hang mot dang
+tl: hindi katulad sa picture | di katulad sa picture | hindi katulad ng picture | hindi tulad sa picture
+  | malayo sa picture | iba sa picture | iba sa pic | iba sa picture | hindi kagaya ng picture
+  | hindi kagaya sa picture | hindi tugma | hindi totoo | sobrang liit | ang liit | maliit | sobrang laki | ang laki
+  | hindi waterproof | hindi tulad ng description | iba sa description
 """,
     "out_of_stock": """
 en: out of stock | sold out | no stock | not in stock | update your stock | out of the colour | cancelled bc sold out
@@ -291,6 +306,17 @@ pt: falta de estoque | sem estoque | nao tinha estoque | n tinha estoque | esgot
 es: falta de stock | sin stock | agotado | agotada | no hay stock | no tenian stock | no le quedaba | no quedaba
   | sin existencias | no habia stock
 vi: het hang | het sp | het san pham | het mau | khong con hang | ko con hang | het roi | het stock
+tl: walang stock | out of stock | wala na daw stock | wala nang stock | ubos na | naubusan ng stock | no stock
+""",
+    "late_or_wrong_delivery/lost": """
+en: lost in transit | parcel was lost | package was lost | package got lost | parcel got lost | lost package
+  | lost parcel | lost by the courier | lost the package | lost my package
+id: paket hilang | paketnya hilang | paket nya hilang | hilang di ekspedisi | hilang di jalan | hilang di kurir
+ms: parcel hilang | bungkusan hilang | hilang dalam penghantaran
+pt: extraviado | extraviada | extraviou | extravio | pacote perdido | perdido pela transportadora | perderam o pacote
+es: se perdio el paquete | paquete perdido | extraviado | extraviada | perdieron el paquete
+vi: that lac | lac hang | mat hang | lam mat hang
+tl: nawala ang parcel | nawala yung parcel | nawala ang package | nawala yung package | lost parcel
 """,
     "late_or_wrong_delivery/late": """
 en: late | late delivery | delayed | delay | still waiting | still havent received | havent received
@@ -321,6 +347,9 @@ es: atrasado | atrasada | atraso | demoro | demoraron | tardo | tardaron en lleg
 vi: giao cham | cham qua | giao hang cham | bi tre | tre hen | giao tre | lau qua | qua lau | chua nhan
   | chua nhan duoc | chua nhan dc | ko nhan duoc
   | khong nhan duoc | chua gui | chua gui hang | chua giao | mat hang | that lac | nam o kho | nam kho | bi ket
+tl: matagal dumating | tagal dumating | sobrang tagal | ang tagal | antagal | late dumating | hindi pa dumadating
+  | di pa dumadating | hindi pa dumarating | hindi dumating | di dumating | delayed | tagal ng delivery
+  | tagal ishipped | tagal i ship
 """,
     "late_or_wrong_delivery/wrong": """
 en: wrong item | wrong size | wrong colour | wrong color | wrong model | wrong product | wrong address
@@ -334,23 +363,32 @@ ms: salah hantar | hantar salah | salah barang | salah warna | salah saiz | sala
 pt: veio errado | veio errada | produto errado | pedido errado | cor errada | tamanho errado | endereco errado
   | mandaram errado | enviaram errado | recebi outro | veio outro | outro produto | no lugar do | ao inves
   | em vez de | pedi azul veio
+  | encomenda errada | item errado | modelo errado | produto trocado | veio trocado
 es: equivocado | equivocada | me mandaron | mandaron otro | llego otro | me llego otro | otro producto
   | talla equivocada | color equivocado | otra direccion | direccion equivocada | en vez de | pedi talla
 vi: giao sai | sai hang | giao nham | nham hang | sai mau | sai size | nham dia chi | sai dia chi | giao mau
   | dat mau | giao op
+tl: mali ang | mali yung | mali ung | maling item | maling kulay | maling size | iba ang kulay | iba yung kulay
+  | ibang kulay | ibang item | iba ang dumating | iba yung dumating | hindi yung inorder | hindi ito ang inorder
+  | di yung inorder | hindi ung inorder | hindi yung order ko | iba ang pinadala | iba pinadala
 """,
     "late_or_wrong_delivery/missing": """
 en: missing | only got | only received | only 2 | only one | partial | incomplete | not in the box | wasnt in the box
   | one missing | third one missing | part missing
+  | only half | half the order | only one arrived | only received one | part of my order
 id: kurang 1 | kurang satu | yg dtg cuma | yg dateng cuma | cuma dtg | cuma 2 | ga lengkap | gak lengkap | tdk lengkap
   | tidak lengkap | ga ada charger | satu nya kmn | hilang satu
 ms: x de charger | tak lengkap | x lengkap | kurang satu | kurang 1 | hilang | cuma dapat | dpt satu je
 pt: faltou | faltando | falta | faltaram | veio 1 so | veio so | veio apenas | vieram apenas | so recebi | so veio
   | incompleto | incompleta | nao veio | n veio | entrega parcial | nao recebi o restante | pedido pendente
   | entrega pendente
+  | pela metade | metade do pedido | apenas um | apenas uma | so um | so uma | somente um | somente uma
+  | entregue apenas | entregaram apenas | recebi apenas | recebi so | so chegou um | so chegou uma | chegou apenas
 es: faltan | falta | faltaba | faltaron | incompleto | incompleta | solo llego | solo llegaron | llegaron 10
   | no venia | no vino
 vi: thieu | giao thieu | thieu hang | thieu mon | ko du | khong du | khong co sac | ko co sac
+tl: kulang | kulang ang | kulang yung | kulang ng | isa lang dumating | isa lang ang dumating | walang kasama
+  | hindi kasama | di kasama | wala yung | incomplete
 """,
     "late_or_wrong_delivery/courier": """
 en: courier | driver | delivery guy | marked as delivered | says delivered | app says delivered
@@ -361,6 +399,7 @@ pt: entregador | transportadora | correios | correio | marcou como entregue | co
   | transporte
 es: repartidor | correo | paqueteria | dice entregado | marcado como entregado
 vi: shipper | shiper | don vi van chuyen | van chuyen | bao da giao | ghi da giao | giao hang nhanh | ghn | ghtk
+tl: rider | ang rider | yung rider | courier | j&t | jnt | flash express
 """,
     "damaged_item_or_package": """
 en: arrived broken | came broken | arrived damaged | came damaged | damaged | arrived cracked | came cracked | cracked
@@ -381,6 +420,10 @@ es: llego roto | llego rota | vino roto | vino rota | roto al abrir | rota al ab
   | paquete abierto | caja rota | danado | danada | astillado
 vi: bi vo | vo het | vo roi | vo nat | be nat | bi be | bi nut | nut | mop | mop meo | bi mop | bi meo | bi bep
   | goi hang bi rach | hop rach | ri ra | chay nuoc | hong khi nhan | gay tay | mo hinh gay | nat bet | hop nat
+  | vo 1 | vo 2 | vo 3 | bi vo | nut vo | bi nut vo
+tl: basag | basag na | nabasag | dumating na sira | dumating na basag | dumating ng sira | yupi | yupi na | lupi
+  | gasgas | may gasgas | may crack | durog | natapon | tumagas | sira ang box | sira yung box | punit ang box
+  | may lamat
 """,
     "damaged_item_or_package/carrier": """
 en: courier threw | thrown by the courier | dropped by the courier | courier dropped | courier broke
@@ -389,6 +432,7 @@ ms: dicampak | kurier campak | dibaling
 pt: jogaram a caixa | transportadora danificou | danificado no transporte | quebrou no transporte
 es: el repartidor lo tiro | lo tiraron | se rompio en el envio | danado en el envio
 vi: shipper nem | nem hang | quang hang | vo trong qua trinh van chuyen
+tl: hinagis ng rider | binato ng rider | hinagis | ibinato
 """,
     "late_chat_response": """
 en: no reply | no response | no answer | never replied | never replies | hasnt replied | hasn't replied | didnt reply
@@ -418,6 +462,9 @@ vi: ko rep | khong rep | chua rep | ko tra loi | khong tra loi | chua tra loi | 
   | chi seen | moi rep | rep cham | tra loi cham | cham rep | im luon | im lang | tin nhan tu dong | admin dau
   | ko phan hoi
   | khong phan hoi
+tl: hindi nagrereply | di nagrereply | hindi nag rereply | hindi nag reply | di nag reply | hindi sumasagot
+  | di sumasagot | walang reply | walang sagot | seen lang | seenzone | hindi responsive | not responsive
+  | tagal mag reply | ang tagal mag reply
 """,
     "inappropriate_review_handling": """
 en: change my review | change my 2 star review | change the review | delete my review | delete the review
@@ -441,6 +488,7 @@ es: cambie mi resena | cambiar mi resena | cambiar la resena | borrara la resena
   | diciendome ignorante | ignorante | tonta | tonto
 vi: sua danh gia | xoa danh gia | xoa review | sua review | doi danh gia | sua sao | sua lai | thanh 5 sao
   | chuyen khoan 20k | doa kien | bi doa | doa | nan ni | chui | chui minh | rep danh gia chui | bat xoa
+tl: bastos | bastos ang seller | walang modo | sinigawan | minura | pinagmumura | ang sungit | masungit
 """,
     "other/buyer": """
 en: my fault | my mistake | my own fault | ordered the wrong size myself | i ordered the wrong | my bad
@@ -488,6 +536,8 @@ ms: x elok | tak elok | tidak elok | x bagus | tak bagus | x recommend
 pt: nao recomendo | n recomendo | nao gostei do produto | insatisfeito | insatisfeita
 es: no lo recomiendo | no recomiendo | no me gusto nada
 vi: khong tot | ko tot | khong nen mua | ko nen mua
+tl: pangit | panget | hindi maganda | di maganda | sayang pera | sayang ang pera | hindi recommended | di recommended
+  | nakakadismaya | dismayado
 """,
     "packing": """
 en: no bubble wrap | without bubble wrap | thin plastic bag | only a plastic bag | poorly packed | badly packed
@@ -505,11 +555,13 @@ es: sin proteccion | sin ninguna proteccion | en una bolsa | mal embalado | mal 
   | sin plastico de burbujas | sin burbujas | mal empacado | embalaje pesimo
 vi: ko co xop | khong co xop | ko boc xop | dong goi so sai | dong goi kem | goi so sai | bich nilon mong | nilon mong
   | goi cau tha | ko chong soc | khong chong soc
+tl: walang bubble wrap | walang bubble | hindi naka bubble wrap | manipis ang packaging | plastic lang | supot lang
+  | hindi maayos ang balot | pangit ang packaging | pangit ang balot
 """,
     "praise": """
 en: love it | love | loved | great | excellent | perfect | perfectly | recommend | recommended | amazing | awesome
   | good quality | good buy | didnt arrive broken | didn't arrive broken | thanks | thank you | happy | satisfied
-  | works perfectly | as described | fast delivery
+  | works perfectly | as described | fast delivery | fits well | fits perfectly | fit well
 id: mantap | mantul | bagus | puas | recommended | rekomended | sesuai pesanan | sesuai | keren | makasih | terima kasih
   | top | oke | ok | suka | cepet sampe | ramah | rapi
 ms: cantik | puas hati | berkualiti | recommended | terbaik | mantap | cepat sampai | kemas | best | tq | terima kasih
@@ -544,6 +596,8 @@ es: original | originales | autentico | genuino | legitimo | exacta | exacto | l
   | entrega rapida | muy rapido | intacto | intacta | bien embalado | bien empacado | sin defectos | calza perfecto
 vi: chinh hang | hang chuan | auth | hang that | giao hang nhanh chong | ship nhanh | nguyen ven | dong goi can than
   | khong bi gi | ko bi gi | k bi gi | khong loi gi | ko loi gi | vua van | mac vua | dung size | chuan size
+tl: maganda | ganda | salamat | sulit | ok naman | okay naman | gumagana naman | maayos | mabilis dumating | legit
+  | recommended | love it | thank you
 """,
     "invalid/spam": """
 en: follow me | check my shop | visit my shop | click the link | dm me | promo code | giveaway | subscribe
@@ -699,6 +753,7 @@ NEGATORS: dict[str, frozenset[str]] = {
     "pt": frozenset(["nao", "n", "nem", "sem", "nunca", "nenhum", "nenhuma", "nada"]),
     "es": frozenset(["no", "ni", "sin", "nunca", "ningun", "ninguna", "tampoco", "nada"]),
     "vi": frozenset(["khong", "ko", "k", "kg", "chang", "chua", "khg"]),
+    "tl": frozenset(["hindi", "di", "hnd", "wala", "walang", "huwag", "wag", "ni"]),
 }
 CONTRAST = frozenset(
     [
@@ -720,6 +775,7 @@ CONTRAST = frozenset(
         "nhung",
         "ma",
         "nhưng",
+        "kaso",
     ]
 )
 """Contrast words: praise before one of these ("great seller, but ...") does not speak for the whole review."""
