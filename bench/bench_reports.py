@@ -1,47 +1,105 @@
-"""Benchmark: render every sample shop's report with 1 and with 2 workers; time one report alone.
+"""Benchmark: the cost of a batch of reports per shop, and of one report alone, whole-process.
 
-Goals: ``--workers 2`` at least 1.6x faster than one at a time; one report under 8 s wall, kernel start included.
-Run: ``make bench`` or ``.venv/bin/python bench/bench_reports.py``. Results are appended to bench/results/reports.txt.
+Fleets of 7, 63 and 500 shops are the 7 sample shops replicated under new shop ids (``shop-quality~r3``, ...).
+Each batch is the real command (``shop-health report --all --workers 2``) in a fresh process; its CPU seconds (user +
+system of the command and every process it started: workers, kernels), wall time and the peak resident memory of
+its largest process are read from the kernel's accounting of the finished children (``getrusage``).
+
+Goals (issue 13, on a 2-core machine): at most 1.5 CPU-s per shop at 63 shops and more, no process above 1.5 GB,
+1,000 shops in under 20 minutes (extrapolated from the 500-shop wall time), ``report --shop X`` under 6 s.
+
+Run: ``.venv/bin/python bench/bench_reports.py`` (7 and 63 shops and one shop; about 3 minutes on a quiet machine),
+``... bench_reports.py 7 63 500`` for the large fleet too. Results are appended to bench/results/reports.txt with
+the machine's load average, since the machine is shared.
 """
 
 from __future__ import annotations
 
+import os
 import platform
+import resource
+import subprocess
+import sys
 import tempfile
 import time
 from datetime import datetime
 from pathlib import Path
 
+import pandas as pd
 from record import record  # bench/record.py (the script's folder is on sys.path)
 
-from toolkit import load_shop_data
-from toolkit.render import render_one, render_reports
-from toolkit.report import ReportSettings
+from toolkit.paths import SAMPLES_DIR
 
 RESULTS = Path(__file__).parent / "results" / "reports.txt"
 AS_OF = "2026-10-31"
+CLI = str(Path(sys.executable).with_name("shop-health"))
+TABLES = ("orders", "reviews", "products", "chats")
 
 
-def timed(fn) -> float:
+def fleet(folder: Path, copies: int) -> Path:
+    """The sample shops ``copies`` times (the first copy keeps its ids) as CSV files in ``folder``."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for table in TABLES:
+        frame = pd.read_csv(SAMPLES_DIR / f"{table}.csv", dtype=str, keep_default_na=False)
+        parts = [frame] + [frame.assign(shop_id=frame["shop_id"] + f"~r{k}") for k in range(1, copies)]
+        pd.concat(parts, ignore_index=True).to_csv(folder / f"{table}.csv", index=False)
+    return folder
+
+
+def measured(argv: list[str], cwd: Path) -> dict[str, float]:
+    """Run ``argv``; its wall time, CPU seconds (it and all its descendants) and largest process's peak RSS."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
-    fn()
-    return time.perf_counter() - start
+    done = subprocess.run(argv, cwd=cwd, capture_output=True, text=True)
+    wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    if done.returncode != 0:
+        raise SystemExit(f"{' '.join(argv)} failed ({done.returncode}):\n{done.stderr[-2000:]}")
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return {"wall": wall, "cpu": cpu, "peak_mb": after.ru_maxrss / 1024}  # maxrss: the largest child so far
 
 
-def main() -> None:
-    data = load_shop_data()
-    shops = sorted(set(data.orders["shop_id"]))
-    with tempfile.TemporaryDirectory() as tmp:
-        one = timed(lambda: render_one("shop-quality", Path(tmp), {"as_of": AS_OF}))
-        serial = timed(lambda: render_reports(ReportSettings(AS_OF), out=Path(tmp) / "w1", workers=1, progress=False))
-        parallel = timed(lambda: render_reports(ReportSettings(AS_OF), out=Path(tmp) / "w2", workers=2, progress=False))
-    line = (
-        f"{datetime.now():%Y-%m-%d %H:%M} {platform.node()} {len(shops)} sample shops: 1 worker {serial:.1f} s, "
-        f"2 workers {parallel:.1f} s, speed-up {serial / parallel:.2f}x (goal >= 1.6x); one report alone, loading "
-        f"the samples itself, kernel start included: {one:.1f} s (goal < 8 s)"
-    )
-    record(RESULTS, line)
+def one_shop(tmp: Path) -> dict[str, float]:
+    return measured([CLI, "report", "--shop", "shop-quality", "--as-of", AS_OF, "--out", str(tmp / "one")], tmp)
+
+
+def batch(tmp: Path, shops: int, extra: tuple[str, ...] = ()) -> dict[str, float]:
+    copies = -(-shops // 7)
+    data = fleet(tmp / f"fleet{copies}", copies)
+    argv = [CLI, "report", "--all", "--data", str(data), "--as-of", AS_OF, "--out", str(tmp / f"out{shops}")]
+    stats = measured([*argv, "--workers", "2", *extra], tmp)
+    stats["shops"] = copies * 7
+    out = tmp / f"out{shops}" / AS_OF
+    stats["mb_per_report"] = sum(p.stat().st_size for p in out.glob("shop-*.html")) / stats["shops"] / 1e6
+    return stats
+
+
+def main(sizes: list[int]) -> None:
+    load = " ".join(f"{x:.1f}" for x in os.getloadavg())
+    stamp = f"{datetime.now():%Y-%m-%d %H:%M} {platform.node()} ({os.cpu_count()} cores, load {load} at start)"
+    lines = [stamp]
+    with tempfile.TemporaryDirectory() as folder:
+        tmp = Path(folder)
+        one = one_shop(tmp)
+        lines.append(
+            f"  report --shop shop-quality, whole process: {one['wall']:.1f} s wall, {one['cpu']:.1f} CPU-s, "
+            f"peak {one['peak_mb']:.0f} MB (goal < 6 s)"
+        )
+        for size in sizes:
+            b = batch(tmp, size)
+            n = int(b["shops"])
+            per = b["cpu"] / n
+            lines.append(
+                f"  report --all, {n} shops, 2 workers: {b['wall']:.1f} s wall ({b['wall'] / n:.2f} s/shop), "
+                f"{b['cpu']:.0f} CPU-s = {per:.2f} CPU-s/shop (goal <= 1.5 at 63+), largest process "
+                f"{b['peak_mb']:.0f} MB (goal <= 1536), {b['mb_per_report']:.2f} MB/report inlined; "
+                f"1,000 shops at this rate: {b['wall'] / n * 1000 / 60:.1f} min (goal < 20)"
+            )
+        shared = batch(tmp, 7, ("--shared-assets",))
+        lines.append(f"  --shared-assets, 7 shops: {shared['mb_per_report']:.3f} MB/report (+ one 0.9 MB script)")
+    lines.append(f"  load average at the end: {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
+    record(RESULTS, "\n".join(lines))
 
 
 if __name__ == "__main__":
-    main()
+    main([int(a) for a in sys.argv[1:]] or [7, 63])

@@ -4,10 +4,6 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
-import subprocess
-import sys
-import time
 from datetime import date
 from pathlib import Path
 
@@ -19,8 +15,9 @@ from toolkit import load_shop_data, rates
 from toolkit.causes import classify_reviews
 from toolkit.cli import main
 from toolkit.pipeline import analyse
+from toolkit.privacy import redact
 from toolkit.render import TEMPLATE, atomic_write, render_reports, safe_name
-from toolkit.report import pct, redact
+from toolkit.report import pct
 from toolkit.settings import Settings
 from toolkit.source import DataSource
 
@@ -79,10 +76,11 @@ def test_every_sample_shop_renders_offline_and_small(rendered):
     for shop, path in rendered.rendered.items():
         html = path.read_text()
         assert path.name == f"{safe_name(shop)}.html" and f'href="{path.name}"' in index
-        assert path.with_suffix(".ipynb").exists()
+        assert not path.with_suffix(".ipynb").exists()  # not kept by default (issue 12: nothing beside the report)
         assert not FETCHING.search(html), FETCHING.search(html)
         assert path.stat().st_size < 3_000_000
         assert html.count('class="srh-chart"') >= 4
+        assert "<script>" in html and "<script src=" not in html  # the Vega runtime inlined by default
         for section in (
             "Alerts",
             "Rates",
@@ -112,6 +110,7 @@ def test_index_ranks_shops_by_risk(rendered):
     statuses = re.findall(r"status status-(\w+)", index)
     order = {"above_target": 0, "above_strict": 1, "ok": 2, "no_orders": 3}
     assert statuses == sorted(statuses, key=order.get)
+    assert sorted(p.name for p in rendered.out_dir.iterdir() if p.name.startswith(".")) == [".lock"]
 
 
 def test_report_in_a_real_browser_offline(rendered):
@@ -139,7 +138,7 @@ PAYLOADS = [
 
 def _hostile_data(folder: Path) -> None:
     """A tiny shop whose every text field is an attack; its id has quotes and a newline too."""
-    shop = "evil\"'\n<b>shop</b>"
+    shop = "evil\"'\n<b>shop</b>\u202egnp.exe"
     rows = []
     for i, payload in enumerate(PAYLOADS):
         rows.append((f"o{i}", f"r{i}", f"p{i}<svg onload=alert(1)>", payload))
@@ -162,7 +161,11 @@ def _hostile_data(folder: Path) -> None:
             "shop_id": shop,
             "product_id": [r[2] for r in rows],
             "rating": 1,
-            "review_text": [f"barang rusak {r[3]} call me +62 812-0000-1234 budi@example.com" for r in rows],
+            "review_text": [
+                f"barang rusak {r[3]} call me +62 812-0000-1234 budi@example.com, Jl. Kenanga No. 7, "
+                "NIK 3174051507900003 \u2067hidden\u2069"
+                for r in rows
+            ],
             "created_at": "2026-10-12T10:00:00Z",
             "seller_reply": [r[3] for r in rows],
         }
@@ -181,6 +184,9 @@ def test_hostile_text_never_executes_and_pii_is_redacted(tmp_path):
     html = path.read_text()
     assert "<script>document.title" not in html and "<img src=x" not in html and "<svg onload" not in html
     assert "budi@example.com" not in html and "812-0000-1234" not in html and "[email]" in html
+    assert "Kenanga" not in html and "3174051507900003" not in html and "[address]" in html and "[id]" in html
+    for shown in (html, result.index.read_text()):
+        assert not any(c in shown for c in "\u202e\u2067\u2069") and "[U+202E]" in shown
     for page_path in (path, result.index):
         with open_page(page_path) as page:
             assert page.title().startswith("Review health")
@@ -188,6 +194,9 @@ def test_hostile_text_never_executes_and_pii_is_redacted(tmp_path):
             if page_path == path:
                 assert page.locator("div.srh-chart svg").count() >= 1
                 assert "evil" in page.locator("h1").inner_text()
+                assert "[U+202E]gnp.exe" in page.locator("h1").inner_text()  # shown as written, not reversed
+            else:
+                assert "[U+202E]gnp.exe" in page.locator("table a").first.inner_text()
 
 
 def test_pii_can_be_kept(tmp_path):
@@ -249,29 +258,6 @@ class _InlineExecutor:
         return future
 
 
-def test_rerun_after_a_kill_leaves_only_whole_files(tmp_path, samples):
-    script = (
-        "from toolkit.render import render_reports\n"
-        "from toolkit.pipeline import analyse\n"
-        f"render_reports(analyse(), out={str(tmp_path)!r}, workers=2, progress=False)\n"
-    )
-    proc = subprocess.Popen([sys.executable, "-c", script], cwd=Path(__file__).parents[1])
-    out_dir = tmp_path / "2026-10-31"
-    deadline = time.time() + 120
-    while time.time() < deadline and not list(out_dir.glob("*.ipynb")):
-        time.sleep(0.2)
-    proc.kill()
-    proc.wait()
-    for html in out_dir.glob("*.html"):
-        assert html.read_text().rstrip().endswith("</html>")
-    first = {p.name: p.read_text() for p in out_dir.glob("*.html")}
-    result = render_reports(samples, shops=["shop-tiny"], out=tmp_path, workers=1, progress=False)
-    assert not list(out_dir.glob(".*.tmp"))
-    assert result.rendered["shop-tiny"].read_text().rstrip().endswith("</html>")
-    assert set(first) <= {p.name for p in out_dir.glob("*.html")}
-    shutil.rmtree(out_dir)
-
-
 def test_in_report_selection_works_without_widgets(rendered):
     """Clicking an area in the cause chart's legend picks out its causes: Altair selections, no ipywidgets."""
     with open_page(rendered.rendered["shop-spike"]) as page:
@@ -289,6 +275,23 @@ def test_in_report_selection_works_without_widgets(rendered):
         page.wait_for_timeout(300)
         after = opacities()
         assert "0.25" in after and "1" in after
+        assert page.errors == [] and page.requests == []
+
+
+def test_shared_assets_one_runtime_file_beside_the_reports(tmp_path, samples):
+    """--shared-assets: each report loads the one Vega file next to it (named by its hash), offline, charts drawn."""
+    from toolkit.offline_html import vega_file_name
+
+    result = render_reports(
+        samples, shops=["shop-quality", "shop-tiny"], out=tmp_path, workers=1, progress=False, shared_assets=True
+    )
+    runtime = result.out_dir / vega_file_name()
+    assert runtime.stat().st_size > 500_000
+    for path in result.rendered.values():
+        html = path.read_text()
+        assert f'<script src="{runtime.name}"></script>' in html and path.stat().st_size < 200_000
+    with open_page(result.rendered["shop-quality"]) as page:
+        assert page.locator("div.srh-chart svg").count() >= 4
         assert page.errors == [] and page.requests == []
 
 

@@ -20,8 +20,9 @@ import os
 import tempfile
 from functools import cache
 from pathlib import Path
+from typing import Any
 
-import altair as alt
+from toolkit.privacy import show_controls
 
 EMBED_JS = """
 document.querySelectorAll("div.srh-chart").forEach(function (el) {
@@ -76,14 +77,35 @@ def vega_bundle() -> str:
     return bundle
 
 
+@cache
+def vega_file_name() -> str:
+    """The name of the shared Vega runtime file (``--shared-assets``): its content's hash, so a changed bundle
+    never mixes with reports made for an older one."""
+    return f"vega-{hashlib.sha256(vega_bundle().encode('utf-8')).hexdigest()[:12]}.js"
+
+
 def esc(value: object) -> str:
-    """Text from the data, escaped for HTML (quotes too, so it is also safe inside attributes)."""
-    return html.escape("" if value is None else str(value), quote=True)
+    """Text from the data, escaped for HTML (quotes too, so it is also safe inside attributes), with bidi and
+    zero-width control characters made visible (:func:`toolkit.privacy.show_controls`)."""
+    return html.escape(show_controls("" if value is None else str(value)), quote=True)
 
 
-def chart_html(chart: alt.TopLevelMixin | dict) -> str:
+def _visible(value: Any) -> Any:
+    """Strings in a chart's data with their control characters shown (axis labels and tooltips come from there)."""
+    if isinstance(value, str):
+        return show_controls(value)
+    if isinstance(value, list):
+        return [_visible(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _visible(v) for k, v in value.items()}
+    return value
+
+
+def chart_html(chart: Any) -> str:
     """A chart as an inert div carrying its spec as base64 JSON; the page's one script draws it."""
     spec = chart if isinstance(chart, dict) else chart.to_dict()
+    if "datasets" in spec:
+        spec = {**spec, "datasets": _visible(spec["datasets"])}
     payload = base64.b64encode(json.dumps(spec, ensure_ascii=False).encode("utf-8")).decode("ascii")
     return f'<div class="srh-chart" data-spec="{payload}"></div>'
 
@@ -92,15 +114,25 @@ def _sha256(script: str) -> str:
     return "'sha256-" + base64.b64encode(hashlib.sha256(script.encode("utf-8")).digest()).decode("ascii") + "'"
 
 
-def page(title: str, body: str, *, with_charts: bool = True) -> str:
-    """A complete HTML document; ``body`` must already be safe HTML (built with :func:`esc`)."""
-    scripts = [vega_bundle(), EMBED_JS] if with_charts else []
+def page(title: str, body: str, *, with_charts: bool = True, shared_assets: bool = False) -> str:
+    """A complete HTML document; ``body`` must already be safe HTML (built with :func:`esc`).
+
+    With ``shared_assets`` the Vega runtime is not inlined but loaded from :func:`vega_file_name` beside the page.
+    A ``file://`` page cannot check an ``integrity`` attribute (that needs CORS), so the policy then allows scripts
+    of the page's own origin (``'self'``) besides the one inline script (by hash); still no network.
+    """
+    allowed = []
+    if with_charts:
+        allowed = ["'self'", _sha256(EMBED_JS)] if shared_assets else [_sha256(vega_bundle()), _sha256(EMBED_JS)]
     csp = (
         "default-src 'none'; img-src data:; style-src 'unsafe-inline'; connect-src 'none'; form-action 'none'; "
-        "base-uri 'none'; script-src " + (" ".join(_sha256(s) for s in scripts) or "'none'")
+        "base-uri 'none'; script-src " + (" ".join(allowed) or "'none'")
     )
-    head_script = f"<script>{scripts[0]}</script>" if scripts else ""
-    tail_script = f"<script>{scripts[1]}</script>" if scripts else ""
+    head_script = tail_script = ""
+    if with_charts:
+        shared = f'<script src="{vega_file_name()}"></script>'
+        head_script = shared if shared_assets else f"<script>{vega_bundle()}</script>"
+        tail_script = f"<script>{EMBED_JS}</script>"
     return (
         '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
         f'<meta http-equiv="Content-Security-Policy" content="{csp}">'

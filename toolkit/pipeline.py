@@ -21,6 +21,7 @@ toolkit.errors.ParameterError: unknown shop 'shop-qualty'; did you mean 'shop-qu
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -33,7 +34,7 @@ from toolkit.settings import Settings
 from toolkit.source import DataSource
 
 ATTRIBUTION_COLUMNS = ["review_id", "shop_id", "cause", "responsibility"]
-ENGINES = ("pandas", "polars", "duckdb")
+ENGINES = ("pandas", "polars", "duckdb", "spark")
 
 
 @dataclass
@@ -86,6 +87,23 @@ class Analysis:
         classified = self.classified[self.classified["shop_id"] == shop_id].reset_index(drop=True)
         return Analysis(self.source, self.settings, data, classified, list(self.warnings))
 
+    def by_shop(self, shops: list[str] | None = None) -> Iterator[tuple[str, Analysis]]:
+        """``(shop_id, self.shop(shop_id))`` for each of ``shops`` (default: all), splitting each table once (not
+        once per shop); the slices carry no set-aside rows (the load report stays whole)."""
+        shops = self.check_shops(shops)
+        tables = {n: getattr(self.data, n) for n in ("orders", "reviews", "products", "chats")}
+        tables["classified"] = self.classified
+        rows = {n: f.groupby("shop_id", sort=False).indices for n, f in tables.items()}  # positions, not copies
+        no_rows = self.data.set_aside.iloc[0:0]
+        for shop_id in shops:
+            part = {
+                n: f.take(rows[n][shop_id]).reset_index(drop=True) if shop_id in rows[n] else f.iloc[0:0]
+                for n, f in tables.items()
+            }
+            classified = part.pop("classified")
+            data = ShopData(**part, set_aside=no_rows, report=self.data.report, tz=self.data.tz)
+            yield shop_id, Analysis(self.source, self.settings, data, classified, list(self.warnings))
+
     def tables(self, engine: str = "pandas") -> tuple[Any, Any, Any]:
         """``(orders, reviews, attribution)`` as frames of ``engine`` for :mod:`toolkit.rates`: the same rows on
         every engine, so every engine gives the same counts."""
@@ -105,12 +123,19 @@ def data_range(data: ShopData, tz: str) -> tuple[date | None, date | None]:
     return lo.tz_convert(tz).date(), hi.tz_convert(tz).date()
 
 
+def _narrowed(data: ShopData, shops: list[str]) -> ShopData:
+    keep = {n: getattr(data, n) for n in ("orders", "reviews", "products", "chats")}
+    keep = {n: f[f["shop_id"].isin(shops)].reset_index(drop=True) if "shop_id" in f else f for n, f in keep.items()}
+    return ShopData(**keep, set_aside=data.set_aside, report=data.report, tz=data.tz)
+
+
 def analyse(
     source: DataSource | None = None,
     settings: Settings | None = None,
     *,
     need_orders: bool = True,
     model: Any = None,
+    shops: list[str] | None = None,
 ) -> Analysis:
     """Load ``source``, apply its labels file, classify every review and attribute it; the one way in.
 
@@ -124,6 +149,9 @@ def analyse(
         False to work with a reviews file alone (``classify``).
     model : CauseModel, optional
         The cause model (default: the retrained one in ``models/`` when present, else the packaged one).
+    shops : list of str, optional
+        Only these shops (each checked against the data, with "did you mean"): the data is narrowed to them before
+        the classification, so one shop's report does not classify the whole fleet. The load report stays whole.
     """
     from toolkit.causes import classify_reviews
 
@@ -145,6 +173,8 @@ def analyse(
             f"the as-of day {settings.as_of} is before the data's first day {first} (the data runs {first} to "
             f"{last}): there is nothing to count yet"
         )
+    if shops:
+        data = _narrowed(data, Analysis(source, settings, data, pd.DataFrame()).check_shops(shops))
     orders = data.orders if not data.orders.empty else None
     classified = classify_reviews(
         data.reviews, orders, data.chats, overrides=overrides, as_of=settings.as_of, model=model

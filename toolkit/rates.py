@@ -146,9 +146,32 @@ def pandas_on_polars(enabled: bool) -> Iterator[None]:
         _PANDAS_ON_POLARS.reset(token)
 
 
+def spark_session() -> Any:
+    """The active Spark session, else a local one (``local[2]``, UTC, few shuffle partitions, no web UI).
+
+    Under ``spark-submit`` the session the job was submitted with is used (its master, memory and executors); the
+    session time zone must be UTC (calendar days are taken in the market time zone by the rate functions).
+    """
+    from pyspark.sql import SparkSession
+
+    active = SparkSession.getActiveSession()
+    if active is not None:
+        return active
+    return (
+        SparkSession.builder.master("local[2]")
+        .appName("shop-health")
+        .config("spark.sql.session.timeZone", "UTC")
+        .config("spark.sql.shuffle.partitions", "4")
+        .config("spark.ui.enabled", "false")
+        .config("spark.ui.showConsoleProgress", "false")
+        .config("spark.sql.execution.arrow.pyspark.enabled", "true")
+        .getOrCreate()
+    )
+
+
 def on_engine(frame: Any, engine: str = "pandas") -> Any:
-    """A canonical pandas frame as an input of ``engine`` (``pandas``, ``polars`` or ``duckdb``), with only the
-    columns the rate functions read, through Arrow (the values are the same on every engine).
+    """A canonical pandas frame as an input of ``engine`` (``pandas``, ``polars``, ``duckdb`` or ``spark``), with
+    only the columns the rate functions read, through Arrow (the values are the same on every engine).
 
     Examples
     --------
@@ -160,13 +183,15 @@ def on_engine(frame: Any, engine: str = "pandas") -> Any:
         return frame
     import pyarrow as pa
 
-    if engine not in ("polars", "duckdb"):
-        raise ParameterError(f"unknown engine {engine!r}; use pandas, polars or duckdb")
+    if engine not in ("polars", "duckdb", "spark"):
+        raise ParameterError(f"unknown engine {engine!r}; use pandas, polars, duckdb or spark")
     table = pa.Table.from_pandas(frame[[c for c in frame.columns if c in READ_COLUMNS]], preserve_index=False)
     if engine == "polars":
         import polars as pl
 
         return pl.from_arrow(table)
+    if engine == "spark":
+        return spark_session().createDataFrame(table)  # Spark 4 takes an Arrow table as it is
     import duckdb
 
     return duckdb.from_arrow(table)  # the default connection, where _on_backend finds side tables

@@ -1,38 +1,73 @@
-"""Render the report template for many shops: papermill in a small pool of workers, one offline HTML per shop.
+"""Render the report template for many shops: papermill on warm kernels in a small pool, one offline HTML per shop.
 
-Layout of the output: ``<out>/<as_of>/<shop>.html`` (and the executed ``<shop>.ipynb``) plus ``index.html``, a fleet
-overview ranked by risk. File names come from :func:`safe_name` (no path traversal, no clashes). Every file is written
-atomically (a temporary file in the same folder, then ``os.replace``), so a rerun or a kill never leaves a
-half-written report. One shop's failure does not stop the others.
+Layout of the output: ``<out>/<as_of>/<shop>.html`` plus ``index.html``, a fleet overview ranked by risk (and, with
+``shared_assets``, one ``vega-<hash>.js`` beside them; with ``keep_notebooks``, the executed ``<shop>.ipynb``). File
+names come from :func:`safe_name` (no path traversal, no clashes).
+
+How a batch runs (issue 12 item 1, issue 13 item 1):
+
+- **Fleet-wide work once.** The parent loads, classifies and attributes once (:func:`toolkit.pipeline.analyse`),
+  computes the index's rates for every shop in one pass, and writes each shop's own slice of the analysis to its own
+  file. A kernel reads only its shop's slice, never the whole fleet.
+- **Warm kernels.** Each worker starts one kernel and keeps it (and its imports) across shops; papermill still
+  executes the parameterised template for every shop (the template stays the one source of the report), and the
+  kernel's namespace is reset between shops. One shop, or one worker, runs without a pool (two processes in all).
+- **Private scratch.** Slices, logs and kernels' files live in a private temporary folder outside the output
+  (``mkdtemp``, mode 0700); pages are rendered into a hidden staging folder of this run inside the output folder
+  (same file system, so publishing is a rename). Both are removed when the batch ends, however it ends: normally, on
+  an error, on SIGTERM/SIGINT (handled), and on SIGKILL (a janitor process waits for the batch to end and removes
+  them). Workers and kernels die with their parent (Linux parent-death signal), so nothing writes after a kill.
+- **Atomic, consistent publishing.** Pages and the index of one run are moved into the output folder together, under
+  a lock on the folder (``.lock``): two runs into one folder never mix their pages, and the index always describes
+  the pages next to it. A run that is killed publishes nothing.
+- **No personal data in the output** unless ``redact_pii=False`` (``--keep-pii``): the reports are redacted, the
+  executed notebooks are not kept unless asked for (``keep_notebooks``), the log stays in the scratch folder.
 """
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import hashlib
 import multiprocessing
+import multiprocessing.util
 import os
 import re
+import secrets
+import shutil
+import signal
+import subprocess
+import sys
 import tempfile
+import threading
+from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor, as_completed
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from functools import cache
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
 from toolkit import rates
-from toolkit.offline_html import esc, page
+from toolkit.offline_html import esc, page, vega_file_name
 from toolkit.paths import REPORT_TEMPLATE as TEMPLATE
 from toolkit.paths import REPORTS_DIR
 from toolkit.pipeline import Analysis
+from toolkit.privacy import redact
 from toolkit.taxonomy import STATUS_LABELS
 
-CACHE_NAME = "analysis.pkl"
 STATUS_RISK = {"above_target": 0, "above_strict": 1, "ok": 2, "no_orders": 3}
 RISK_NOTE = (
     "Ranked by status, then by the low end of the 95% interval: a shop that is surely above the line comes before "
     "a small shop whose rate is high but uncertain."
 )
+LOCK_NAME = ".lock"
+STAGING_PREFIX = ".staging-"
+#: a warm kernel is restarted after this many shops, so that a long batch's memory stays bounded
+KERNEL_SHOPS = 200
 
 
 def safe_name(shop_id: str) -> str:
@@ -72,65 +107,378 @@ class RenderResult:
     failed: dict[str, str] = field(default_factory=dict)
 
 
-def notebook_to_html(notebook: object, title: str) -> str:
-    """The executed notebook's outputs (no code, no stderr) wrapped in one self-contained page."""
-    import copy
-
+@cache
+def _exporter() -> Any:
     from nbconvert import HTMLExporter
 
-    nb = copy.deepcopy(notebook)
-    for cell in nb.cells:
-        if cell.cell_type == "code":
-            cell.outputs = [o for o in cell.outputs if not (o.output_type == "stream" and o.name == "stderr")]
-    exporter = HTMLExporter(
+    return HTMLExporter(
         template_name="basic",
         exclude_input=True,
         exclude_input_prompt=True,
         exclude_output_prompt=True,
         exclude_markdown=True,
     )
-    body, _ = exporter.from_notebook_node(nb)
-    return page(title, body)
 
 
-def render_one(shop_id: str, out_dir: Path, parameters: dict, template: Path = TEMPLATE) -> Path:
-    """Execute the template for one shop and write ``<name>.ipynb`` and ``<name>.html`` atomically."""
-    import nbformat
-    import papermill
+def notebook_to_html(notebook: Any, title: str, shared_assets: bool = False) -> str:
+    """The executed notebook's outputs (no code, no stderr) wrapped in one self-contained page."""
+    import copy
 
-    name = safe_name(shop_id)
-    with tempfile.TemporaryDirectory() as tmp:
-        executed = Path(tmp) / f"{name}.ipynb"
-        papermill.execute_notebook(
+    nb = copy.deepcopy(notebook)
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            cell.outputs = [o for o in cell.outputs if not (o.output_type == "stream" and o.name == "stderr")]
+    body, _ = _exporter().from_notebook_node(nb)
+    return page(title, body, shared_assets=shared_assets)
+
+
+# ----------------------------------------------------------------------------------------------- warm kernels
+
+
+def _kernel_manager_class() -> type:
+    from jupyter_client import KernelManager
+
+    class ReportKernelManager(KernelManager):
+        """The ``python3`` kernel, started through :mod:`toolkit._child` so it dies with its parent."""
+
+        def format_kernel_cmd(self, extra_arguments: list[str] | None = None) -> list[str]:
+            cmd = super().format_kernel_cmd(extra_arguments)
+            return [sys.executable, "-m", "toolkit._child", "kernel", *cmd[cmd.index("-f") :]]
+
+    return ReportKernelManager
+
+
+def _register_engine() -> str:
+    """A papermill engine that runs the template on a kernel it is given and leaves that kernel running, clean."""
+    from papermill.clientwrap import PapermillNotebookClient
+    from papermill.engines import NBClientEngine, papermill_engines
+
+    class WarmEngine(NBClientEngine):
+        @classmethod
+        def execute_managed_notebook(cls, nb_man, kernel_name, km=None, start_timeout=60, **kwargs):
+            client = PapermillNotebookClient(
+                nb_man, km=km, kernel_name=kernel_name, startup_timeout=start_timeout, log_output=False
+            )
+            try:
+                return client.execute()
+            finally:
+                if client.kc is not None:
+                    # the next shop starts from an empty namespace; the imports (sys.modules) stay warm
+                    client.kc.execute_interactive(
+                        "get_ipython().reset(new_session=False)", silent=True, store_history=False, timeout=60
+                    )
+                    client.kc.stop_channels()
+
+    papermill_engines.register("shop-health-warm", WarmEngine)
+    return "shop-health-warm"
+
+
+class WarmKernel:
+    """One report kernel kept across shops (restarted when it died, and every :data:`KERNEL_SHOPS` shops)."""
+
+    def __init__(self, cwd: Path, log: Path) -> None:
+        from toolkit._child import skip_unneeded_imports
+
+        skip_unneeded_imports()  # before papermill imports nbformat and jsonschema
+        self.cwd, self.log, self.km, self.runs = cwd, log, None, 0
+        self.engine = _register_engine()
+        self._prewarm_client: Any = None
+
+    def _ensure(self) -> Any:
+        if self.km is not None and (self.runs >= KERNEL_SHOPS or not self.km.is_alive()):
+            self.close()
+        if self.km is None:
+            self.km = _kernel_manager_class()(kernel_name="python3")
+            with open(self.log, "ab") as err:
+                self.km.start_kernel(
+                    cwd=str(self.cwd),
+                    stdout=subprocess.DEVNULL,
+                    stderr=err,
+                    extra_arguments=["--HistoryManager.hist_file=:memory:"],
+                )
+            self.runs = 0
+        return self.km
+
+    def prewarm(self) -> None:
+        """Start the kernel and queue the report's imports in it; returns at once (the first shop waits for them)."""
+        km = self._ensure()
+        kc = km.client()
+        kc.start_channels()
+        kc.execute("import toolkit.report, toolkit.charts", silent=True, store_history=False)
+        self._prewarm_client = kc
+
+    def execute(self, template: Path, parameters: dict) -> Any:
+        import papermill
+
+        km = self._ensure()
+        self.runs += 1
+        return papermill.execute_notebook(
             str(template),
-            str(executed),
-            parameters={**parameters, "shop_id": shop_id},
+            None,
+            parameters=parameters,
+            engine_name=self.engine,
+            km=km,
+            kernel_name="python3",
             progress_bar=False,
             log_output=False,
-            kernel_name="python3",
-            cwd=str(template.parent),
         )
-        notebook = nbformat.read(executed, as_version=4)
-    atomic_write(out_dir / f"{name}.ipynb", nbformat.writes(notebook))
+
+    def close(self) -> None:
+        if self._prewarm_client is not None:
+            self._prewarm_client.stop_channels()
+            self._prewarm_client = None
+        if self.km is not None:
+            with contextlib.suppress(Exception):  # a kernel that is already gone is fine
+                self.km.shutdown_kernel(now=True)
+            self.km = None
+
+
+_WARM: WarmKernel | None = None
+
+
+def _warm(template: Path, log: Path) -> WarmKernel:
+    global _WARM
+    if _WARM is None:
+        _WARM = WarmKernel(template.parent, log)
+        multiprocessing.util.Finalize(None, _WARM.close, exitpriority=10)
+    return _WARM
+
+
+def start_kernel_early(template: Path = TEMPLATE) -> None:
+    """Start this process's report kernel now and have it import the report modules, without waiting: a single
+    report's kernel then starts while the data is loaded and classified (on two cores, at the same time)."""
+    _warm(Path(template), Path(os.devnull)).prewarm()
+
+
+def render_one(
+    shop_id: str,
+    out_dir: Path,
+    parameters: dict,
+    template: Path = TEMPLATE,
+    *,
+    log: Path | None = None,
+    keep_notebook: bool = False,
+    shared_assets: bool = False,
+) -> Path:
+    """Execute the template for one shop (on this process's warm kernel) and write ``<name>.html`` atomically."""
+    import nbformat
+
+    name = safe_name(shop_id)
+    log = log or Path(tempfile.gettempdir()) / "shop-health-render.log"
+    notebook = _warm(Path(template), log).execute(Path(template), {**parameters, "shop_id": shop_id})
+    if keep_notebook:
+        atomic_write(out_dir / f"{name}.ipynb", nbformat.writes(notebook))
     html_path = out_dir / f"{name}.html"
-    atomic_write(html_path, notebook_to_html(notebook, f"Review health: {shop_id}"))
+    atomic_write(html_path, notebook_to_html(notebook, f"Review health: {shop_id}", shared_assets))
     return html_path
 
 
-def _quiet_worker(log: str) -> None:
-    """Send a worker's stderr (and its kernels' chatter) to the batch's log file, away from the progress bar."""
-    fd = os.open(log, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
+def _worker_init(parent: int, log: str) -> None:
+    """A pool worker: die with the batch, send stderr (and the kernels' chatter) to the batch's private log."""
+    from toolkit._child import die_with_parent
+
+    die_with_parent(parent)
+    fd = os.open(log, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
     os.dup2(fd, 2)
     os.close(fd)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the batch decides; Ctrl-C reaches it and it ends the workers
 
 
 def _render_task(args: tuple) -> tuple[str, str | None, str | None]:
-    shop_id, out_dir, parameters, template = args
+    shop_id, out_dir, parameters, template, options = args
     try:
-        return shop_id, str(render_one(shop_id, out_dir, parameters, template)), None
+        return shop_id, str(render_one(shop_id, out_dir, parameters, template, **options)), None
     except Exception as exc:  # one shop's failure is reported, never fatal to the batch
         message = str(exc).strip().splitlines()
-        return shop_id, None, f"{type(exc).__name__}: {message[-1] if message else ''}"[:500]
+        return shop_id, None, redact(f"{type(exc).__name__}: {message[-1] if message else ''}")[:500]
+
+
+# ----------------------------------------------------------------------------------------------- the run
+
+
+class Interrupted(KeyboardInterrupt):
+    """The batch received SIGTERM (SIGINT raises KeyboardInterrupt as usual)."""
+
+
+@contextmanager
+def _signals_end_the_run() -> Iterator[None]:
+    """SIGTERM ends the run like Ctrl-C: the ``finally`` clauses remove its scratch and stop its workers."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def stop(signum, frame):  # noqa: ARG001
+        raise Interrupted(f"signal {signum}")
+
+    previous = signal.signal(signal.SIGTERM, stop)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+@contextmanager
+def _run_folders(out_dir: Path) -> Iterator[tuple[Path, Path]]:
+    """This run's private scratch folder (outside the output) and its staging folder (inside it), removed at the
+    end, and by the janitor if the batch is killed."""
+    from toolkit._child import start_janitor
+
+    staging = out_dir / f"{STAGING_PREFIX}{os.getpid()}-{secrets.token_hex(4)}"
+    try:
+        staging.mkdir()
+    except OSError as exc:
+        from toolkit.errors import ParameterError
+
+        raise ParameterError(f"cannot write into the output folder {out_dir}: {exc.strerror}") from None
+    scratch = Path(tempfile.mkdtemp(prefix="shop-health-run-"))
+    janitor = start_janitor(str(scratch), str(staging))
+    try:
+        yield scratch, staging
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+        shutil.rmtree(staging, ignore_errors=True)
+        janitor.stdin.close()
+        janitor.wait()
+
+
+@contextmanager
+def folder_lock(out_dir: Path) -> Iterator[None]:
+    """Hold the output folder's lock (``.lock``): one run publishes into a folder at a time."""
+    fd = os.open(out_dir / LOCK_NAME, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)  # closing releases the lock, as does the death of the process
+
+
+def _sweep(out_dir: Path) -> None:
+    """Remove what runs that died before the janitor existed could have left (half files, staging folders)."""
+    for stale in out_dir.glob(".*.tmp"):
+        stale.unlink(missing_ok=True)
+    for staging in out_dir.glob(f"{STAGING_PREFIX}*"):
+        pid = staging.name[len(STAGING_PREFIX) :].split("-")[0]
+        if pid.isdigit() and not Path(f"/proc/{pid}").exists():
+            shutil.rmtree(staging, ignore_errors=True)
+
+
+def _publish(staging: Path, out_dir: Path, result: RenderResult) -> None:
+    """Move the run's pages (and its shared script) into the output folder, then its index: under the lock."""
+    with folder_lock(out_dir):
+        for path in sorted(staging.iterdir()):
+            if path.name != "index.html":
+                os.replace(path, out_dir / path.name)
+        os.replace(staging / "index.html", result.index)
+    result.rendered = {s: out_dir / p.name for s, p in result.rendered.items()}
+
+
+def _write_slices(analysis: Analysis, shops: list[str], folder: Path) -> dict[str, str]:
+    """Each shop's own slice of the analysis in its own file (private scratch): what its kernel reads."""
+    folder.mkdir(mode=0o700)
+    paths = {}
+    for shop_id, one in analysis.by_shop(shops):
+        path = folder / f"{safe_name(shop_id)}.pkl"
+        pd.to_pickle(one, path)
+        paths[shop_id] = str(path)
+    return paths
+
+
+def render_reports(
+    analysis: Analysis,
+    *,
+    shops: list[str] | None = None,
+    out: str | Path = REPORTS_DIR,
+    workers: int = 2,
+    redact_pii: bool = True,
+    change: dict | None = None,
+    template: Path = TEMPLATE,
+    progress: bool = True,
+    keep_notebooks: bool = False,
+    shared_assets: bool = False,
+) -> RenderResult:
+    """Render the reports of ``shops`` (default: every shop) into ``<out>/<as_of>/`` and write ``index.html``.
+
+    ``analysis`` is the pipeline's result (:func:`toolkit.pipeline.analyse`): every report reads its data,
+    classification and settings. See the module's docstring for how the run is isolated and published.
+    ``shared_assets`` writes the Vega runtime once beside the reports instead of inlining it into each (0.9 MB less
+    per report; the reports then only work with that file next to them). ``keep_notebooks`` also keeps the executed
+    notebooks (they show the same redacted outputs, and the data's paths in their parameters). ``change``
+    (``changed_on`` and ``changed_product`` or ``changed_cause``) adds the "Did the fix work?" section.
+    """
+    from tqdm import tqdm
+
+    settings = analysis.settings
+    shops = analysis.check_shops(shops)
+    out_dir = Path(out) / settings.as_of.isoformat()
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        from toolkit.errors import ParameterError
+
+        raise ParameterError(f"cannot create the output folder {out_dir}: {exc.strerror}") from None
+    _sweep(out_dir)
+    fleet = rates.shop_rates(analysis.data.orders, analysis.data.reviews, settings, analysis.attribution, shops=shops)
+    fleet = fleet.assign(open_alerts=fleet["shop_id"].map(_open_alerts(analysis, settings, shops)).fillna(0))
+    result = RenderResult(out_dir, out_dir / "index.html")
+    with _signals_end_the_run(), _run_folders(out_dir) as (scratch, staging):
+        log = scratch / "render.log"
+        slices = _write_slices(analysis, shops, scratch / "slices")
+        parameters = {
+            **settings.to_parameters(),
+            "source": analysis.source.to_parameters(),
+            "redact_pii": redact_pii,
+            "change": dict(change or {}),
+        }
+        options = {"log": log, "keep_notebook": keep_notebooks, "shared_assets": shared_assets}
+        tasks = [(s, staging, {**parameters, "cache": slices[s]}, template, options) for s in shops]
+        bar = tqdm(total=len(shops), desc="reports", unit="shop", disable=not progress)
+        try:
+            for shop_id, path, error in _run_tasks(tasks, workers, log):
+                if error:
+                    result.failed[shop_id] = error
+                else:
+                    result.rendered[shop_id] = Path(path)
+                bar.update()
+        finally:
+            bar.close()
+        if shared_assets and result.rendered:
+            from toolkit.offline_html import vega_bundle
+
+            atomic_write(staging / vega_file_name(), vega_bundle())
+        links = {s: p.name for s, p in result.rendered.items()}
+        atomic_write(staging / "index.html", index_page(fleet, links, result.failed, settings.as_of))
+        _publish(staging, out_dir, result)
+    return result
+
+
+def _run_tasks(tasks: list[tuple], workers: int, log: Path) -> Iterator[tuple[str, str | None, str | None]]:
+    """Each task's result as it completes: in this process for one task or one worker, else in a pool."""
+    if len(tasks) <= 1 or workers <= 1:
+        try:
+            for task in tasks:
+                yield _render_task(task)
+        finally:
+            global _WARM
+            if _WARM is not None:
+                _WARM.close()
+                _WARM = None
+        return
+    pool = ProcessPoolExecutor(
+        max_workers=min(workers, len(tasks)),
+        mp_context=multiprocessing.get_context("spawn"),
+        initializer=_worker_init,
+        initargs=(os.getpid(), str(log)),
+    )
+    try:
+        for future in as_completed(pool.submit(_render_task, t) for t in tasks):
+            yield future.result()
+    except BaseException:
+        for process in list(getattr(pool, "_processes", {}).values()):  # stop now; their kernels die with them
+            process.kill()
+        pool.shutdown(wait=False, cancel_futures=True)
+        raise
+    else:
+        pool.shutdown(wait=True)
 
 
 def _open_alerts(analysis, settings, shops: list[str]) -> pd.Series:
@@ -174,67 +522,3 @@ def index_page(fleet: pd.DataFrame, links: dict[str, str], failed: dict[str, str
         f"<tbody>{''.join(rows)}</tbody></table>"
     )
     return page(f"Review health as of {as_of.isoformat()}", body, with_charts=False)
-
-
-def render_reports(
-    analysis: Analysis,
-    *,
-    shops: list[str] | None = None,
-    out: str | Path = REPORTS_DIR,
-    workers: int = 2,
-    redact_pii: bool = True,
-    change: dict | None = None,
-    template: Path = TEMPLATE,
-    progress: bool = True,
-) -> RenderResult:
-    """Render the reports of ``shops`` (default: every shop) into ``<out>/<as_of>/`` and write ``index.html``.
-
-    ``analysis`` is the pipeline's result (:func:`toolkit.pipeline.analyse`): every report reads its data,
-    classification and settings. The batch keeps it for the notebooks in a private scratch folder outside the
-    output (it holds unredacted review text), removed when the batch ends.
-    """
-    from tqdm import tqdm
-
-    from toolkit.report import save_cache
-
-    settings = analysis.settings
-    as_of = settings.as_of
-    shops = analysis.check_shops(shops)
-    out_dir = Path(out) / as_of.isoformat()
-    out_dir.mkdir(parents=True, exist_ok=True)
-    for stale in out_dir.glob(".*.tmp"):  # left by a run that was killed mid-write
-        stale.unlink(missing_ok=True)
-    fleet = rates.shop_rates(analysis.data.orders, analysis.data.reviews, settings, analysis.attribution, shops=shops)
-    fleet = fleet.assign(open_alerts=fleet["shop_id"].map(_open_alerts(analysis, settings, shops)).fillna(0))
-    result = RenderResult(out_dir, out_dir / "index.html")
-    bar = tqdm(total=len(shops), desc="reports", unit="shop", disable=not progress)
-    with tempfile.TemporaryDirectory(prefix="shop-health-run-") as scratch:
-        cache = Path(scratch) / CACHE_NAME
-        save_cache(analysis, cache)
-        parameters = {
-            **settings.to_parameters(),
-            "source": analysis.source.to_parameters(),
-            "redact_pii": redact_pii,
-            "change": dict(change or {}),
-            "cache": str(cache),
-        }
-        tasks = [(s, out_dir, parameters, template) for s in shops]
-        try:
-            with ProcessPoolExecutor(
-                max_workers=max(1, workers),
-                mp_context=multiprocessing.get_context("spawn"),
-                initializer=_quiet_worker,
-                initargs=(str(out_dir / "render.log"),),
-            ) as pool:
-                for future in as_completed(pool.submit(_render_task, t) for t in tasks):
-                    shop_id, path, error = future.result()
-                    if error:
-                        result.failed[shop_id] = error
-                    else:
-                        result.rendered[shop_id] = Path(path)
-                    bar.update()
-        finally:
-            bar.close()
-    links = {s: p.name for s, p in result.rendered.items()}
-    atomic_write(result.index, index_page(fleet, links, result.failed, as_of))
-    return result

@@ -8,7 +8,6 @@ escaped (:func:`toolkit.offline_html.esc`); personal data in review text is reda
 from __future__ import annotations
 
 import base64
-import re
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
@@ -19,31 +18,13 @@ from toolkit import charts, rates
 from toolkit.load import ShopData
 from toolkit.offline_html import chart_html, esc
 from toolkit.pipeline import Analysis, analyse
+from toolkit.privacy import redact
 from toolkit.safe_csv import neutralise
 from toolkit.settings import Settings
 from toolkit.source import DataSource
 from toolkit.taxonomy import STATUS_LABELS, Cause, label
 
 TREND_DAYS = 90
-
-_PII = [
-    (re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+"), "[email]"),
-    (re.compile(r"(?<!\w)@\w{2,}"), "[handle]"),
-    (re.compile(r"(?<![\w])\+?\d[\d\s().-]{7,}\d(?!\w)"), "[number]"),
-]
-
-
-def redact(text: str) -> str:
-    """Replace e-mail addresses, @handles and phone- or order-number-like digit runs.
-
-    Examples
-    --------
-    >>> redact("mail budi.s@example.com or call +62 812-0000-1234, order 5768201934412 @budi_s")
-    'mail [email] or call [number], order [number] [handle]'
-    """
-    for pattern, replacement in _PII:
-        text = pattern.sub(replacement, text)
-    return text
 
 
 @dataclass
@@ -92,9 +73,10 @@ def build(
 ) -> ShopReport:
     """Compute everything the report shows for one shop.
 
-    The data and its classification come from ``analysis`` (all shops), else from the batch's ``cache`` file, else
-    from :func:`toolkit.pipeline.analyse` on ``source`` (default: the bundled samples). With ``changed_on`` and a
-    ``changed_product`` or ``changed_cause`` the report gets a "Did the fix work?" section.
+    The data and its classification come from ``analysis``, else from the ``cache`` file the batch wrote (this
+    shop's own slice, :mod:`toolkit.render`), else from :func:`toolkit.pipeline.analyse` on ``source`` (default:
+    the bundled samples). With ``changed_on`` and a ``changed_product`` or ``changed_cause`` the report gets a
+    "Did the fix work?" section.
     """
     from toolkit import alerts, compare, products, projections
 
@@ -106,38 +88,43 @@ def build(
     params = settings
     as_of, window_days, tz = params.as_of, params.window_days, params.tz
     config = params
-    o, r, a = shop.orders, shop.reviews, one.attribution
+    # the rates of one shop are computed on Polars (same values as pandas, a third of the time on small frames)
+    o, r, a = one.tables("polars")
+    po, pr, pa = one.tables()  # the decision modules (alerts, products, projections, compare) work on pandas
     since = as_of - timedelta(days=TREND_DAYS - 1)
+    pd_ = rates.to_pandas
     return ShopReport(
         shop_id=shop_id,
         params=params,
         data=shop,
         classified=classified,
-        now=rates.shop_rates(o, r, config, a, shops=[shop_id]),
-        before=rates.shop_rates(o, r, params.replace(as_of=as_of - timedelta(days=window_days)), a, shops=[shop_id]),
-        daily=rates.daily_rates(o, r, config, since, a, shops=[shop_id]),
-        sps=rates.sps_negative_rate(o, r, as_of, tz, shops=[shop_id]),
-        by_cause=rates.contributions(o, r, config, a, by="cause"),
-        by_product=rates.contributions(o, r, config, a, by="product"),
-        room=rates.headroom(o, r, config, a, shops=[shop_id]),
-        products=rates.product_ratings(r, config, shop.products if not shop.products.empty else None),
-        alerts=rates.alerts(o, r, config, since, a),
+        now=pd_(rates.shop_rates(o, r, config, a, shops=[shop_id])),
+        before=pd_(
+            rates.shop_rates(o, r, params.replace(as_of=as_of - timedelta(days=window_days)), a, shops=[shop_id])
+        ),
+        daily=pd_(rates.daily_rates(o, r, config, since, a, shops=[shop_id])),
+        sps=pd_(rates.sps_negative_rate(o, r, as_of, tz, shops=[shop_id])),
+        by_cause=pd_(rates.contributions(o, r, config, a, by="cause")),
+        by_product=pd_(rates.contributions(o, r, config, a, by="product")),
+        room=pd_(rates.headroom(o, r, config, a, shops=[shop_id])),
+        products=rates.product_ratings(shop.reviews, config, shop.products if not shop.products.empty else None),
+        alerts=pd_(rates.alerts(o, r, config, since, a)),
         chats=rates.chat_responsiveness(shop.chats, config) if not shop.chats.empty else pd.DataFrame(),
         load_summary=full.data.report.to_frame(),
         redact_pii=redact_pii,
         source=full.source.describe(),
         warnings=list(full.warnings),
-        episodes=alerts.episodes(o, r, config, a, since=since, shops=[shop_id]),
-        fix_list=products.fix_first(r, config, shop.products if not shop.products.empty else None),
-        projection=projections.scenarios(o, r, config, a, shops=[shop_id]),
+        episodes=alerts.episodes(po, pr, config, pa, since=since, shops=[shop_id]),
+        fix_list=products.fix_first(pr, config, shop.products if not shop.products.empty else None),
+        projection=projections.scenarios(po, pr, config, pa, shops=[shop_id]),
         change=(
             compare.before_after(
-                o,
-                r,
+                po,
+                pr,
                 config,
                 changed_on,
                 shop_id=shop_id,
-                attribution=a,
+                attribution=pa,
                 product_id=changed_product,
                 cause=changed_cause,
             )
