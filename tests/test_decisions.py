@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import re
 from datetime import date
 
 import numpy as np
@@ -285,3 +287,99 @@ def test_no_known_cause_count_matches_the_contributions(samples):
     )
     assert report.no_known_cause(rep) == expected
     assert f"with no known cause (counted as seller-related): {expected:g}." in str(report.rates_table(rep))
+
+
+# ------------------------------------------------------------------ variants, titles, plain words, derived facts
+
+
+def _variant_reviews() -> tuple[pd.DataFrame, pd.DataFrame]:
+    """A shirt reviewed in two sizes (XL draws the negatives), a mug with no variants, a cap in one colour."""
+    spec = {
+        "shirt": {"S": [5] * 10 + [1], "XL": [1] * 6 + [5] * 4},
+        "mug": {None: [5] * 9 + [1]},
+        "cap": {"red": [5] * 6},
+        "pen": {None: [5] * 30},
+        "bag": {None: [5] * 15 + [1] * 2},
+    }
+    rows = [
+        (product, variant, stars)
+        for product, by_variant in spec.items()
+        for variant, all_stars in by_variant.items()
+        for stars in all_stars
+    ]
+    orders = pd.DataFrame(
+        {
+            "order_id": [f"o{i}" for i in range(len(rows))],
+            "shop_id": "s",
+            "product_id": [p for p, _, _ in rows],
+            "variant": [v for _, v, _ in rows],
+        }
+    )
+    reviews = pd.DataFrame(
+        {
+            "review_id": [f"r{i}" for i in range(len(rows))],
+            "order_id": orders["order_id"],
+            "shop_id": "s",
+            "product_id": orders["product_id"],
+            "rating": [s for _, _, s in rows],
+            "created_at": ts("2024-05-01"),
+        }
+    )
+    return orders, reviews
+
+
+def test_variants_are_a_level_below_their_product():
+    from toolkit.products import with_variants
+
+    orders, reviews = _variant_reviews()
+    plain = fix_first(reviews, Settings(as_of="2024-05-30"))
+    assert plain["variant"].isna().all()  # no variant data: one row per product, as before
+    out = fix_first(with_variants(reviews, orders), Settings(as_of="2024-05-30"))
+    products = out[out["variant"].isna()]
+    assert products["product_id"].tolist() == plain["product_id"].tolist()  # the product ranking is unchanged
+    shirt = out[out["product_id"] == "shirt"]
+    assert shirt["variant"].tolist() == [None, "XL", "S"]  # the product, then its variants by excess
+    assert shirt["rank"].nunique() == 1 and shirt.iloc[0]["rank"] == 1
+    xl, s = shirt.iloc[1], shirt.iloc[2]
+    assert (xl["reviews"], xl["negative_reviews"], s["reviews"], s["negative_reviews"]) == (10, 6, 11, 1)
+    assert xl["expected_excess"] > s["expected_excess"]
+    # shrunk towards the product's estimate, not past the raw shares
+    product_rate = shirt.iloc[0]["shrunk_negative_rate"]
+    assert s["negative_share"] < s["shrunk_negative_rate"] < product_rate < xl["shrunk_negative_rate"] < 0.6
+    assert "cap" not in set(out.loc[out["variant"].notna(), "product_id"])  # one variant is not a level
+    assert one_review_first_share(out) == one_review_first_share(plain)
+    # a review's own variant wins over its order line's
+    own = reviews.assign(variant=np.where(reviews["product_id"] == "shirt", "M", None))
+    assert set(with_variants(own, orders).query("product_id == 'shirt'")["variant"]) == {"M"}
+
+
+def test_report_shows_variants_titles_plain_areas_and_derived_facts(samples, tmp_path):
+    from toolkit import charts, report
+    from toolkit.products import with_variants
+
+    rep = report.build("shop-quality", samples.settings, analysis=samples)
+    by_product = charts.contributions_chart(rep.by_product, "product_id", names=report.product_names(rep))
+    labels = {row["product"] for rows in by_product.to_dict()["datasets"].values() for row in rows}
+    assert "Auriculares Inalámbricos Bluetooth 5.3 Pro (qlt-p01)" in labels  # titles, with the id beside them
+    specs = re.findall(r'data-spec="([^"]+)"', str(report.contributors(rep)))
+    assert any("Auriculares Inalámbricos Bluetooth 5.3 Pro (qlt-p01)" in base64.b64decode(s).decode() for s in specs)
+    cause_chart = charts.contributions_chart(rep.by_cause, "cause")
+    areas = {row["area"] for rows in cause_chart.to_dict()["datasets"].values() for row in rows}
+    assert areas and areas <= {"Product", "Fulfilment", "Customer service", "Other"}
+    assert cause_chart.to_dict()["encoding"]["color"]["scale"]["domain"][2] == "Customer service"
+    assert "nothing was derived" in str(report.appendix(rep))
+
+    orders, reviews = _variant_reviews()
+    rep.fix_list = fix_first(with_variants(reviews, orders), Settings(as_of="2024-05-30"))
+    section = str(report.products_to_fix(rep))
+    assert section.count("<tr class='variant'>") == 2 and "variant XL" in section
+
+    tiktok = analyse(
+        DataSource(data_dir="tests/fixtures/exports/tiktok-us", preset="tiktok-seller-center"),
+        Settings(as_of=AS_OF, tz="America/Los_Angeles"),
+    )
+    shop = tiktok.shops[0]
+    appendix = str(report.appendix(report.build(shop, tiktok.settings, analysis=tiktok)))
+    assert "Not in the exports: supplied as follows" in appendix
+    for fact in tiktok.data.report.derived:
+        assert report.esc(fact) in appendix

@@ -43,7 +43,8 @@ def theme() -> alt.theme.ThemeConfig:
 
 
 def _area_scale() -> alt.Scale:
-    return alt.Scale(domain=list(AREA_COLOURS), range=list(AREA_COLOURS.values()))
+    """Area colours keyed by the area in plain words (what the legend shows)."""
+    return alt.Scale(domain=[Area(a).label for a in AREA_COLOURS], range=list(AREA_COLOURS.values()))
 
 
 def offline_vega() -> object:
@@ -75,9 +76,9 @@ def empty_state(message: str, width: int = WIDTH) -> alt.Chart:
 
 
 def _with_area(frame: pd.DataFrame) -> pd.DataFrame:
-    """The frame with each cause's area, and the cause in plain words (``taxonomy.label``)."""
-    areas = {c.value: c.area.value for c in Cause}
-    return frame.assign(area=frame["cause"].map(areas).fillna(Area.OTHER.value), cause=frame["cause"].map(label))
+    """The frame with each cause's area and the cause, both in plain words (``taxonomy.label``)."""
+    areas = {c.value: c.area.label for c in Cause}
+    return frame.assign(area=frame["cause"].map(areas).fillna(Area.OTHER.label), cause=frame["cause"].map(label))
 
 
 def snrr_trend(daily: pd.DataFrame, target: float = 0.01, strict: float = 0.005) -> alt.LayerChart | alt.Chart:
@@ -195,22 +196,50 @@ def product_cause_heatmap(classified: pd.DataFrame, products: pd.DataFrame | Non
     )
 
 
-def product_ratings_chart(ratings: pd.DataFrame, top: int = 15) -> alt.LayerChart | alt.Chart:
-    """Shrunk negative rate per product with its Wilson interval; the size of the dot is the review count."""
-    if ratings.empty:
+def product_names(products: pd.DataFrame | None, width: int = 48) -> dict[str, str]:
+    """``product_id -> "title (id)"`` for chart labels (titles cut to ``width`` characters); empty without titles.
+
+    Examples
+    --------
+    >>> product_names(pd.DataFrame({"product_id": ["p1", "p2"], "title": ["Linen shirt", None]}))
+    {'p1': 'Linen shirt (p1)'}
+    """
+    if products is None or products.empty or "title" not in products:
+        return {}
+    titled = products.dropna(subset=["title"]).drop_duplicates("product_id")
+    cut = titled["title"].astype(str).map(lambda t: t if len(t) <= width else t[: width - 1] + "\u2026")
+    ids = titled["product_id"].astype(str)
+    return dict(zip(ids, cut + " (" + ids + ")", strict=True))
+
+
+def _named(frame: pd.DataFrame, names: dict[str, str] | None) -> pd.DataFrame:
+    names = names or {}
+    return frame.assign(product=[names.get(i, i) for i in frame["product_id"].astype(str)])
+
+
+def fix_first_chart(fix_list: pd.DataFrame, names: dict[str, str] | None = None, top: int = 15) -> alt.Chart:
+    """The top of the fix-first list (:func:`toolkit.products.fix_first`): each product's estimated negative rate
+    with its 95% interval; the size of the dot is the review count. ``names`` (:func:`product_names`) labels the
+    products by title."""
+    if "variant" in fix_list:
+        fix_list = fix_list[fix_list["variant"].isna()]
+    if fix_list.empty:
         return empty_state("No reviews for these products.")
-    frame = ratings.sort_values("fix_rank").head(top)
+    frame = _named(fix_list.sort_values(["shop_id", "rank"]).head(top), names)
+    frame = frame[["product", "product_id", "reviews", "negative_share", "shrunk_negative_rate", "low", "high"]].join(
+        frame[["expected_excess"]]
+    )
     tips = [
-        "product_id:N",
+        alt.Tooltip("product:N", title="product"),
         alt.Tooltip("reviews:Q", title="reviews"),
-        alt.Tooltip("mean_stars:Q", format=".2f", title="mean stars"),
-        alt.Tooltip("negative_share:Q", format=".1%", title="negative share"),
-        alt.Tooltip("shrunk_negative_rate:Q", format=".1%", title="shrunk rate"),
+        alt.Tooltip("negative_share:Q", format=".1%", title="1-2 star share"),
+        alt.Tooltip("shrunk_negative_rate:Q", format=".1%", title="estimated rate"),
+        alt.Tooltip("expected_excess:Q", format=".1f", title="negatives a fix removes"),
     ]
-    base = alt.Chart(frame).encode(y=alt.Y("product_id:N", sort=frame["product_id"].tolist(), title="product"))
+    base = alt.Chart(frame).encode(y=alt.Y("product:N", sort=frame["product"].tolist(), title=None))
     interval = base.mark_rule(color="#9aa5b1").encode(
-        x=alt.X("negative_low:Q", title="negative share (95% interval) and shrunk rate", axis=alt.Axis(format="%")),
-        x2="negative_high:Q",
+        x=alt.X("low:Q", title="estimated negative rate (95% interval)", axis=alt.Axis(format="%")),
+        x2="high:Q",
         tooltip=tips,
     )
     dots = base.mark_circle(color=TARGET_COLOUR).encode(
@@ -219,29 +248,30 @@ def product_ratings_chart(ratings: pd.DataFrame, top: int = 15) -> alt.LayerChar
     return alt.layer(interval, dots).properties(width=WIDTH - 160, title="Products to fix first (top of the list)")
 
 
-def contributions_chart(contrib: pd.DataFrame, by: str) -> alt.Chart:
-    """Percentage points of SNRR contributed by each cause or product (they sum to the SNRR)."""
+def contributions_chart(contrib: pd.DataFrame, by: str, names: dict[str, str] | None = None) -> alt.Chart:
+    """Percentage points of SNRR contributed by each cause or product (they sum to the SNRR); ``names``
+    (:func:`product_names`) labels products by title."""
     if contrib.empty:
         return empty_state("No seller-related negatives in the window.")
     frame = contrib[[by, "contribution_pp", "seller_negative_reviews", "share"]].copy()
-    colour = alt.Color("area:N", scale=_area_scale()) if by == "cause" else alt.value(LINE_COLOUR)
-    if by == "cause":
-        frame = _with_area(frame)
+    colour = alt.Color("area:N", scale=_area_scale(), title="area") if by == "cause" else alt.value(LINE_COLOUR)
+    frame = _with_area(frame) if by == "cause" else _named(frame, names).drop(columns=[by])
+    field = "cause" if by == "cause" else "product"
     return (
         alt.Chart(frame)
         .mark_bar()
         .encode(
             x=alt.X("contribution_pp:Q", title="percentage points of SNRR"),
-            y=alt.Y(f"{by}:N", sort="-x", title=None),
+            y=alt.Y(f"{field}:N", sort="-x", title=None),
             color=colour,
             tooltip=[
-                f"{by}:N",
-                alt.Tooltip("contribution_pp:Q", format=".2f", title="pp"),
+                alt.Tooltip(f"{field}:N", title=field),
+                alt.Tooltip("contribution_pp:Q", format=".2f", title="points"),
                 alt.Tooltip("seller_negative_reviews:Q", title="negatives"),
                 alt.Tooltip("share:Q", format=".0%"),
             ],
         )
-        .properties(width=WIDTH - 160, title=f"Key contributors by {by}")
+        .properties(width=WIDTH - 160, title=f"Key contributors by {field}")
     )
 
 

@@ -266,13 +266,14 @@ def _alerts(args: argparse.Namespace) -> int:
 
 
 def _products(args: argparse.Namespace) -> int:
-    from toolkit.products import FixFirstSettings, fix_first
+    from toolkit.products import FixFirstSettings, fix_first, with_variants
 
     analysis = analyse_args(args)
     shops = analysis.check_shops(args.shop) if args.shop else None
     fix = FixFirstSettings(period_days=args.period_days, min_reviews=args.min_reviews)
     data = analysis.data
-    write_csv(fix_first(data.reviews, analysis.settings, data.products, fix, shops=shops), args.out)
+    reviews = with_variants(data.reviews, data.orders)
+    write_csv(fix_first(reviews, analysis.settings, data.products, fix, shops=shops), args.out)
     return 0
 
 

@@ -374,13 +374,13 @@ class Explorer:
         return rates.chat_responsiveness(chats, self.config(ViewState(shop_id, as_of, window_days)))
 
     def _compute_product_ratings(self, shop_id: str, as_of: date) -> pd.DataFrame:
+        """The shop's fix-first list (:func:`toolkit.products.fix_first`), variants included where the data has them."""
+        from toolkit.products import fix_first, with_variants
+
         frames = self.shop_frames(shop_id)
         products = frames["products"] if not frames["products"].empty else None
-        _, reviews, _ = self._rate_inputs(shop_id)
-        ratings = _pandas(rates.product_ratings(reviews, self.config(ViewState(shop_id, as_of))))
-        if products is not None:
-            ratings = ratings.merge(products[["product_id", "title"]], on="product_id", how="left")
-        return ratings
+        reviews = with_variants(frames["reviews"], frames["orders"])
+        return fix_first(reviews, self.config(ViewState(shop_id, as_of)), products)
 
     def view_data(self, state: ViewState, parts: tuple[str, ...] = PARTS) -> dict[str, pd.DataFrame]:
         """The frames behind the views for ``state`` (only ``parts``, default all).
@@ -775,7 +775,7 @@ class ProductsApp(_App):
         self._chart(
             "ratings",
             (state.shop_id, state.as_of, state.product_id),
-            lambda: charts.product_ratings_chart(d["products"]),
+            lambda: charts.fix_first_chart(d["products"], names=charts.product_names(self.explorer.data.products)),
         )
         by_product = d["by_product"]
         if state.product_id is not None:

@@ -12,6 +12,7 @@ A product's posterior is ``Beta(a + k, b + n - k)``: ``shrunk_negative_rate`` is
 and 97.5% quantiles. ``expected_excess = n * max(0, shrunk - mu)`` is how many of its negatives a fix would have
 removed had it been a typical product of its group: the ranking key (ties: more negatives, then more reviews first),
 among the products with the minimum support (``min_reviews``, default 3); thinner products follow them.
+Variants (``Variation`` / SKU, where the data has them) are a level below their product: see :func:`fix_first`.
 
 Examples
 --------
@@ -55,6 +56,7 @@ FIX_COLUMNS = [
     "high",
     "expected_excess",
 ]
+EXTRA_COLUMNS = ["variant", "supported", "prior_group", "prior_mean"]
 
 
 @dataclass(frozen=True)
@@ -117,7 +119,8 @@ def fit_beta_binomial(k: np.ndarray, n: np.ndarray) -> tuple[float, float, bool]
     return float(mu), float(np.exp(log_s)), ok
 
 
-def _counts(reviews: pd.DataFrame, settings: Settings, fix: FixFirstSettings) -> pd.DataFrame:
+def _window(reviews: pd.DataFrame, settings: Settings, fix: FixFirstSettings) -> pd.DataFrame:
+    """The reviews the list counts: ``shop_id, product_id, variant, _neg`` (1 for a 1-2 star review)."""
     stars = reviews["rating"]
     if settings.rating == "initial" and "initial_rating" in reviews:
         stars = reviews["initial_rating"].fillna(reviews["rating"])
@@ -125,11 +128,56 @@ def _counts(reviews: pd.DataFrame, settings: Settings, fix: FixFirstSettings) ->
     keep = day <= settings.as_of
     if fix.period_days is not None:
         keep &= day > settings.as_of - timedelta(days=fix.period_days)
-    r = reviews.loc[keep, ["shop_id", "product_id"]].assign(_neg=(stars[keep] <= NEGATIVE_MAX_STARS).astype(int))
-    per = r.groupby(["shop_id", "product_id"], sort=False).agg(
-        reviews=("_neg", "size"), negative_reviews=("_neg", "sum")
+    variant = reviews["variant"] if "variant" in reviews else pd.Series(None, index=reviews.index, dtype=object)
+    return reviews.loc[keep, ["shop_id", "product_id"]].assign(
+        variant=variant[keep], _neg=(stars[keep] <= NEGATIVE_MAX_STARS).astype(int)
     )
+
+
+def _counts(window: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+    per = window.groupby(keys, sort=False).agg(reviews=("_neg", "size"), negative_reviews=("_neg", "sum"))
     return per.reset_index()
+
+
+def with_variants(reviews: pd.DataFrame, orders: pd.DataFrame | None) -> pd.DataFrame:
+    """The reviews with each one's ``variant``: its own where the review export gives it, else its order line's.
+
+    Examples
+    --------
+    >>> orders = pd.DataFrame({"order_id": ["o1", "o2"], "shop_id": "s", "product_id": "p", "variant": ["S", "XL"]})
+    >>> reviews = pd.DataFrame({"review_id": ["r1", "r2"], "order_id": ["o1", "o2"], "shop_id": "s", "product_id": "p"})
+    >>> with_variants(reviews, orders)["variant"].tolist()
+    ['S', 'XL']
+    """
+    own = reviews["variant"] if "variant" in reviews else pd.Series(None, index=reviews.index, dtype=object)
+    if orders is None or "variant" not in orders or not orders["variant"].notna().any():
+        return reviews.assign(variant=own)
+    key = ["shop_id", "order_id", "product_id"]
+    lines = orders.loc[orders["variant"].notna(), [*key, "variant"]].drop_duplicates(key)
+    from_order = reviews[key].merge(lines, on=key, how="left")["variant"].set_axis(reviews.index)
+    return reviews.assign(variant=own.where(own.notna(), from_order))
+
+
+def _variant_rows(window: pd.DataFrame, per: pd.DataFrame, strength: pd.Series) -> pd.DataFrame:
+    """Variants of products sold in two or more variants, each shrunk towards its product's estimate."""
+    counted = _counts(window[window["variant"].notna()], ["shop_id", "product_id", "variant"])
+    counted = counted[counted.groupby(["shop_id", "product_id"])["variant"].transform("size") >= 2]
+    if counted.empty:
+        return counted
+    parent = per.assign(_s=strength)[
+        ["shop_id", "product_id", "rank", "title", "shrunk_negative_rate", "prior_mean", "_s", "supported"]
+    ].rename(columns={"shrunk_negative_rate": "_m", "prior_mean": "_mu", "supported": "_parent_supported"})
+    v = counted.merge(parent, on=["shop_id", "product_id"], how="inner")
+    a = v["_m"] * v["_s"] + v["negative_reviews"]
+    b = (1 - v["_m"]) * v["_s"] + v["reviews"] - v["negative_reviews"]
+    v["negative_share"] = v["negative_reviews"] / v["reviews"]
+    v["shrunk_negative_rate"] = a / (a + b)
+    v["low"], v["high"] = stats.beta.ppf(0.025, a, b), stats.beta.ppf(0.975, a, b)
+    v["expected_excess"] = (v["reviews"] * (v["shrunk_negative_rate"] - v["_mu"])).clip(lower=0)
+    v["prior_group"] = "product " + v["product_id"].astype(str)
+    v["prior_mean"] = v["_m"]
+    v["supported"] = v["_parent_supported"]
+    return v.drop(columns=["_m", "_mu", "_s", "_parent_supported"])
 
 
 def fix_first(
@@ -144,7 +192,8 @@ def fix_first(
     Parameters
     ----------
     reviews : pandas.DataFrame
-        Canonical reviews (``shop_id, product_id, rating, created_at``; ``initial_rating`` optional).
+        Canonical reviews (``shop_id, product_id, rating, created_at``; ``initial_rating`` and ``variant``
+        optional: :func:`with_variants` takes the variant from the order line).
     settings : Settings
         ``as_of``, ``tz`` and ``rating`` are used.
     products : pandas.DataFrame, optional
@@ -155,13 +204,17 @@ def fix_first(
     Returns
     -------
     pandas.DataFrame
-        :data:`FIX_COLUMNS` plus ``supported`` (at least ``min_reviews`` reviews), ``prior_group`` (what the
-        product was shrunk towards) and ``prior_mean``, one row per listed product, ``rank`` 1 = fix first in a shop.
+        :data:`FIX_COLUMNS` plus ``variant``, ``supported`` (at least ``min_reviews`` reviews), ``prior_group``
+        (what the product was shrunk towards) and ``prior_mean``, one row per listed product, ``rank`` 1 = fix
+        first in a shop. A product reviewed in two or more variants is followed by one row per variant (same
+        ``rank``, ``variant`` set), shrunk towards the product's own estimate, so the list says which size or
+        colour draws the negatives; its ``supported`` is the product's.
     """
     fix = fix or FixFirstSettings()
-    per = _counts(reviews, settings, fix)
+    window = _window(reviews, settings, fix)
     if shops is not None:
-        per = per[per["shop_id"].isin(shops)]
+        window = window[window["shop_id"].isin(shops)]
+    per = _counts(window, ["shop_id", "product_id"])
     catalogue = products if products is not None and not products.empty else None
     if catalogue is not None:
         cat_cols = ["shop_id", "product_id", *(c for c in ("title", "category") if c in catalogue)]
@@ -178,7 +231,7 @@ def fix_first(
     else:
         per["prior_group"] = "shop " + per["shop_id"].astype(str)
     if per.empty:
-        return pd.DataFrame(columns=[*FIX_COLUMNS, "supported", "prior_group", "prior_mean"])
+        return pd.DataFrame(columns=[*FIX_COLUMNS, *EXTRA_COLUMNS])
     g_mu, g_s, _ = fit_beta_binomial(per["negative_reviews"].to_numpy(), per["reviews"].to_numpy())
     priors = {}
     for group, g in per.groupby("prior_group", sort=False):
@@ -203,12 +256,22 @@ def fix_first(
         ascending=[True, False, False, False, False, True],
     )
     per["rank"] = per.groupby("shop_id").cumcount() + 1
-    return per[[*FIX_COLUMNS, "supported", "prior_group", "prior_mean"]].reset_index(drop=True)
+    per["variant"] = None
+    variants = _variant_rows(window, per, s)
+    if not variants.empty:
+        per = pd.concat([per, variants], ignore_index=True).assign(_level=lambda f: f["variant"].notna().astype(int))
+        per = per.sort_values(
+            ["shop_id", "rank", "_level", "expected_excess", "negative_reviews", "variant"],
+            ascending=[True, True, True, False, False, True],
+        )
+    return per[[*FIX_COLUMNS, *EXTRA_COLUMNS]].reset_index(drop=True)
 
 
 def one_review_first_share(fix_list: pd.DataFrame) -> tuple[int, int]:
     """Among shops with 3+ listed products one of which has 5+ reviews: ``(shops where a one-review product is
     first, such shops)`` -- the check of issue 11's goal."""
+    if "variant" in fix_list:
+        fix_list = fix_list[fix_list["variant"].isna()]
     per_shop = fix_list.groupby("shop_id").agg(products=("product_id", "size"), most=("reviews", "max"))
     eligible = per_shop[(per_shop["products"] >= 3) & (per_shop["most"] >= 5)].index
     first = fix_list[(fix_list["rank"] == 1) & fix_list["shop_id"].isin(eligible)]

@@ -11,6 +11,7 @@ import base64
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -42,10 +43,9 @@ class ShopReport:
     by_cause: pd.DataFrame
     by_product: pd.DataFrame
     room: pd.DataFrame
-    products: pd.DataFrame
-    alerts: pd.DataFrame
     chats: pd.DataFrame
     load_summary: pd.DataFrame = field(default_factory=pd.DataFrame)
+    derived: list[str] = field(default_factory=list)  # facts the exports lack and how they were supplied
     episodes: pd.DataFrame = field(default_factory=pd.DataFrame)  # toolkit.alerts.episodes
     fix_list: pd.DataFrame = field(default_factory=pd.DataFrame)  # toolkit.products.fix_first
     projection: pd.DataFrame = field(default_factory=pd.DataFrame)  # toolkit.projections.scenarios
@@ -107,15 +107,16 @@ def build(
         by_cause=pd_(rates.contributions(o, r, config, a, by="cause")),
         by_product=pd_(rates.contributions(o, r, config, a, by="product")),
         room=pd_(rates.headroom(o, r, config, a, shops=[shop_id])),
-        products=rates.product_ratings(shop.reviews, config, shop.products if not shop.products.empty else None),
-        alerts=pd_(rates.alerts(o, r, config, since, a)),
         chats=rates.chat_responsiveness(shop.chats, config) if not shop.chats.empty else pd.DataFrame(),
         load_summary=full.data.report.to_frame(),
+        derived=list(full.data.report.derived),
         redact_pii=redact_pii,
         source=full.source.describe(),
         warnings=list(full.warnings),
         episodes=alerts.episodes(po, pr, config, pa, since=since, shops=[shop_id]),
-        fix_list=products.fix_first(pr, config, shop.products if not shop.products.empty else None),
+        fix_list=products.fix_first(
+            products.with_variants(pr, po), config, shop.products if not shop.products.empty else None
+        ),
         projection=projections.scenarios(po, pr, config, pa, shops=[shop_id]),
         change=(
             compare.before_after(
@@ -215,6 +216,11 @@ def product_title(rep: ShopReport, product_id: object, html: bool = True) -> str
     if not html:
         return f"{title} ({pid})" if title else pid
     return f"{esc(title)}<br><span class='muted'>{esc(pid)}</span>" if title else esc(pid)
+
+
+def product_names(rep: ShopReport) -> dict[str, str]:
+    """Chart labels for the shop's products: "title (id)" where the data has titles."""
+    return charts.product_names(rep.data.products)
 
 
 def above_since(rep: ShopReport) -> date | None:
@@ -366,7 +372,7 @@ def trend(rep: ShopReport) -> Html:
 
 def contributors(rep: ShopReport) -> Html:
     cause = charts.contributions_chart(rep.by_cause, "cause")
-    product = charts.contributions_chart(rep.by_product, "product_id")
+    product = charts.contributions_chart(rep.by_product, "product_id", names=product_names(rep))
     return Html(
         "<h2>Key contributors</h2><p>Percentage points of the SNRR; they add up to the SNRR.</p>"
         + chart_html(cause)
@@ -415,30 +421,45 @@ def headroom_section(rep: ShopReport) -> Html:
 
 
 def products_to_fix(rep: ShopReport, top: int = 10) -> Html:
-    frame = rep.fix_list.head(top)
+    fix = rep.fix_list
+    level = fix["variant"].notna() if "variant" in fix else pd.Series(False, index=fix.index)
+    frame = fix[~level].head(top)
     if frame.empty:
         return Html("<h2>Products to fix first</h2><p class='muted'>No reviewed products.</p>")
+    variants = fix[level]
     rows = []
-    for r in frame.itertuples(index=False):
-        rows.append(
-            f"<tr><td class='num'>{int(r.rank)}</td><td>{product_title(rep, r.product_id)}</td>"
+
+    def cells(r: Any) -> str:
+        return (
             f"<td class='num'>{int(r.reviews)}</td><td class='num'>{int(r.negative_reviews)}</td>"
             f"<td class='num'>{pct(r.negative_share, 1)}</td><td class='num'>{pct(r.shrunk_negative_rate, 1)} "
             f"<span class='muted'>({pct(r.low, 1)} to {pct(r.high, 1)})</span></td>"
             f"<td class='num'>{r.expected_excess:.1f}</td></tr>"
         )
+
+    for r in frame.itertuples(index=False):
+        rows.append(f"<tr><td class='num'>{int(r.rank)}</td><td>{product_title(rep, r.product_id)}</td>{cells(r)}")
+        mine = variants[(variants["product_id"] == r.product_id) & (variants["shop_id"] == r.shop_id)]
+        for v in mine.itertuples(index=False):
+            rows.append(f"<tr class='variant'><td></td><td>&#8627; variant {esc(v.variant)}</td>{cells(v)}")
     head = "".join(
         f"<th class='num'>{h}</th>" if i != 1 else f"<th>{h}</th>"
         for i, h in enumerate(
             ["rank", "product", "reviews", "1-2 star", "share", "estimated rate (95%)", "negatives a fix removes"]
         )
     )
+    note = (
+        " A product reviewed in two or more variants (size, colour) shows them below it, each estimated towards "
+        "its product's rate, so you can see which variant draws the negatives."
+        if not variants.empty
+        else ""
+    )
     return Html(
         "<h2>Products to fix first</h2><p>Ranked by the negatives a fix would remove: the product's estimated "
         "negative rate (shrunk towards its category or shop by a beta-binomial prior fitted by maximum marginal "
         "likelihood) above the typical rate, times its reviews. Products with fewer than 3 reviews come after the "
-        "others. Period: all reviews up to the as-of day.</p>"
-        + chart_html(charts.product_ratings_chart(rep.products))
+        f"others. Period: all reviews up to the as-of day.{note}</p>"
+        + chart_html(charts.fix_first_chart(fix[~level], names=product_names(rep)))
         + f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
     )
 
@@ -654,6 +675,13 @@ def appendix(rep: ShopReport) -> Html:
     values.append(("personal data in review text", "redacted" if rep.redact_pii else "shown (--keep-pii)"))
     params = pd.DataFrame(values, columns=["parameter", "value"])
     warnings = "".join(f'<p class="warning">{esc(w)}</p>' for w in rep.warnings)
+    derived = (
+        "<h3>Not in the exports: supplied as follows</h3><ul>"
+        + "".join(f"<li>{esc(d)}</li>" for d in rep.derived)
+        + "</ul>"
+        if rep.derived
+        else "<p>Every fact used came from the files; nothing was derived.</p>"
+    )
     return Html(
         "<h2>Appendix: definitions and parameters</h2>" + warnings + "<ul>"
         "<li><strong>Negative review</strong>: 1 or 2 stars (latest rating).</li>"
@@ -666,6 +694,7 @@ def appendix(rep: ShopReport) -> Html:
         "<li>A negative whose cause is unknown counts as seller-related.</li>"
         "<li>Corrections from the labels file change the cause (and so whether a negative counts).</li></ul>"
         + table(params, {"parameter": "parameter", "value": "value"})
+        + derived
     )
 
 
