@@ -368,6 +368,10 @@ def test_report_shows_variants_titles_plain_areas_and_derived_facts(samples, tmp
     assert areas and areas <= {"Product", "Fulfilment", "Customer service", "Other"}
     assert cause_chart.to_dict()["encoding"]["color"]["scale"]["domain"][2] == "Customer service"
     assert "nothing was derived" in str(report.appendix(rep))
+    by_cause = str(report.negatives_by_cause(rep))
+    assert "The seller&#x27;s (counts in the SNRR)" in by_cause and ">seller<" not in by_cause
+    appeals = str(report.appeals(rep))
+    assert "late_or_wrong_delivery" not in appeals.split("data:text/csv")[0]  # plain words on the page
 
     orders, reviews = _variant_reviews()
     rep.fix_list = fix_first(with_variants(reviews, orders), Settings(as_of="2024-05-30"))

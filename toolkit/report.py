@@ -23,7 +23,7 @@ from toolkit.privacy import redact
 from toolkit.safe_csv import neutralise
 from toolkit.settings import Settings
 from toolkit.source import DataSource
-from toolkit.taxonomy import STATUS_LABELS, Cause, label
+from toolkit.taxonomy import STATUS_LABELS, Cause, Responsibility, label
 
 TREND_DAYS = 90
 
@@ -534,12 +534,19 @@ def negatives_by_cause(rep: ShopReport, per_cause: int = 8) -> Html:
             parts.append(
                 f"<tr><td class='num'>{int(r.rating)}</td><td class='review'>"
                 f"{highlighted(r.review_text, r.evidence, rep.redact_pii)}</td>"
-                f"<td>{esc(r.responsibility)}<br><span class='muted'>{esc(r.responsibility_reason)}</span></td>"
+                f"<td>{esc(responsibility(r.responsibility))}<br>"
+                f"<span class='muted'>{esc(r.responsibility_reason)}</span></td>"
                 f"<td>{product_title(rep, r.product_id)}</td></tr>"
             )
         more = f"<p class='muted'>... and {len(group) - per_cause} more.</p>" if len(group) > per_cause else ""
         parts.append("</tbody></table>" + more)
     return Html("".join(parts))
+
+
+def responsibility(value: object) -> str:
+    """Who is responsible for a negative, in plain words (the raw value when it is not one of the taxonomy's)."""
+    text = "" if value is None or pd.isna(value) else str(value)
+    return Responsibility(text).label if text in {r.value for r in Responsibility} else text
 
 
 def _flagged(rep: ShopReport, flag: str) -> pd.DataFrame:
@@ -553,11 +560,13 @@ def _review_list(frame: pd.DataFrame, rep: ShopReport, text_column: str = "revie
     if frame.empty:
         return "<p class='muted'>None.</p>"
     evidence = frame["evidence"] if text_column == "review_text" else pd.Series("", index=frame.index)
+    products = frame["product_id"] if "product_id" in frame else pd.Series(None, index=frame.index)
     items = "".join(
-        f"<li><strong>{int(rating)}★</strong> {esc(review_id)}: <span class='review'>"
+        f"<li><strong>{int(rating)}★</strong> {esc(review_id)}"
+        f"{'' if pd.isna(pid) else ' · ' + esc(product_title(rep, pid, html=False))}: <span class='review'>"
         f"{highlighted(text, spans, rep.redact_pii)}</span></li>"
-        for rating, review_id, text, spans in zip(
-            frame["rating"], frame["review_id"], frame[text_column], evidence, strict=True
+        for rating, review_id, pid, text, spans in zip(
+            frame["rating"], frame["review_id"], products, frame[text_column], evidence, strict=True
         )
     )
     return f"<ul>{items}</ul>"
@@ -603,7 +612,10 @@ def appeals(rep: ShopReport) -> Html:
         ]
     ]
     link = _download(export, f"appeals-{rep.params.as_of}.csv", "Download as CSV") if not export.empty else ""
-    shown = export.copy()
+    shown = export.assign(
+        cause=export["cause"].map(label),
+        product=export["product_id"].map(lambda pid: product_title(rep, pid, html=False)),
+    )
     for column in ("shipped_at", "ship_by", "delivered_at", "promised_delivery_at"):
         shown[column] = shown[column].dt.tz_convert(rep.params.tz).dt.strftime("%Y-%m-%d %H:%M")
     return Html(
@@ -614,6 +626,7 @@ def appeals(rep: ShopReport) -> Html:
             {
                 "review_id": "review",
                 "order_id": "order",
+                "product": "product",
                 "ground": "ground",
                 "cause": "cause",
                 "responsibility_reason": "facts",

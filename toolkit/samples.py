@@ -531,6 +531,7 @@ def _reviews(
             "seller_reply": reply_text,
             "seller_reply_at": _iso(np.where(reply, reply_at, np.nan)),
             "language": lang,
+            "variant": "",  # the review's variant comes from its order line
         }
     )
     responsibility = np.select(
@@ -549,6 +550,11 @@ def _reviews(
         }
     )[has_text]
     return reviews[REVIEWS.names].sort_values("review_id"), labels[LABEL_COLUMNS].sort_values("review_id")
+
+
+def _variants(product: np.ndarray, order: np.ndarray) -> np.ndarray:
+    """Sizes for every third product of a catalogue (drawn from the order number, so no random draw is consumed)."""
+    return np.where(product % 3 == 0, np.array(["S", "M", "L"])[order % 3], "")
 
 
 def _order_ids(order: np.ndarray) -> list[str]:
@@ -578,6 +584,7 @@ def _tables(seed: int, phrases_dir: Path) -> dict[str, pd.DataFrame]:
             "promised_delivery_at": _iso(lines["promised"]),
             "cancel_reason": lines["cancel_reason"],
             "quantity": lines["quantity"],
+            "variant": _variants(lines["product"].to_numpy(), lines["order"].to_numpy()),
         }
     )
     products = pd.DataFrame(

@@ -36,6 +36,19 @@ class Responsibility(StrEnum):
     BUYER = "buyer"
     UNKNOWN = "unknown"
 
+    @property
+    def label(self) -> str:
+        """Who is responsible, in plain words, with what it means for the SNRR."""
+        return _RESPONSIBILITY_LABELS[self]
+
+
+_RESPONSIBILITY_LABELS = {
+    Responsibility.SELLER: "The seller's (counts in the SNRR)",
+    Responsibility.LOGISTICS: "The carrier's (not counted)",
+    Responsibility.BUYER: "The buyer's",
+    Responsibility.UNKNOWN: "Not known (counts in the SNRR)",
+}
+
 
 class Cause(StrEnum):
     PRODUCT_SAFETY = "product_safety"
