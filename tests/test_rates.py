@@ -13,16 +13,15 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from toolkit.alerts import alert_days
 from toolkit.rates import (
     RateConfig,
-    alerts,
     attribute_negatives,
     chat_responsiveness,
     contributions,
     daily_rates,
     headroom,
     ledger,
-    product_ratings,
     shop_rates,
     sps_negative_rate,
 )
@@ -350,25 +349,13 @@ def test_headroom_and_projection_hand_computed():
     assert row3["back_under_strict_on"] == date(2024, 6, 19)
 
 
-def test_product_ratings_single_review_does_not_top():
-    rows = [("one", 1)] + [("bad", 1)] * 6 + [("bad", 5)] * 14 + [("good", 5)] * 30 + [("ok", 2)] + [("ok", 4)] * 29
-    reviews = make_reviews([(f"r{i}", f"o{i}", "s1", s, "2024-05-01", p) for i, (p, s) in enumerate(rows)])
-    out = product_ratings(reviews, RateConfig(as_of=AS_OF)).set_index("product_id")
-    assert out["fix_rank"].idxmin() == "bad"
-    assert out.loc["one", "fix_rank"] > 1
-    assert out.loc["bad", ["reviews", "stars_1", "stars_5", "negative_reviews"]].tolist() == [20, 6, 14, 6]
-    assert out.loc["bad", "mean_stars"] == pytest.approx((6 + 70) / 20)
-    assert out.loc["one", "shrunk_negative_rate"] < 1.0
-    assert out.loc["good", "shrunk_negative_rate"] > 0.0
-
-
 def test_alerts_rate_rise_and_cause_cluster():
     orders = make_orders([(f"o{i}", "s1", f"2024-05-{1 + i % 28:02d}") for i in range(280)])
     reviews = make_reviews([(f"r{i}", f"o{i}", "s1", 1, "2024-05-25") for i in range(5)])
     att = make_attribution(
         [(f"r{i}", "s1", "poor_quality" if i < 3 else "not_as_described", "seller") for i in range(5)]
     )
-    out = alerts(orders, reviews, RateConfig(as_of=date(2024, 5, 28), window_days=7), date(2024, 5, 20), att)
+    out = alert_days(orders, reviews, RateConfig(as_of=date(2024, 5, 28), window_days=7), date(2024, 5, 20), att)
     rise = out[out["alert"] == "rate_rise"]
     assert rise["day"].min() == date(2024, 5, 25)
     clusters = out[out["alert"] == "cause_cluster"]
@@ -710,19 +697,6 @@ def test_pyspark_matches_pandas(spark):
     assert_same(to_pandas(got.toPandas()), to_pandas(expected))
 
 
-def test_duckdb_tables_reads_csv_and_parquet_without_pandas(tmp_path, engine_data):
-    from toolkit.rates import duckdb_tables
-
-    orders, reviews, att, _ = engine_data
-    cfg = RateConfig(as_of=date(2024, 3, 12), tz="Asia/Jakarta")
-    orders.to_csv(tmp_path / "orders.csv", index=False)
-    pl.from_pandas(reviews).write_parquet(tmp_path / "reviews.parquet")
-    rel_o, rel_r = duckdb_tables(str(tmp_path / "orders.csv"), str(tmp_path / "reviews.parquet"))
-    got = shop_rates(rel_o, rel_r, cfg)
-    assert isinstance(got, duckdb.DuckDBPyRelation)
-    assert_same(to_pandas(got), to_pandas(shop_rates(orders, reviews, cfg)))
-
-
 def test_more_negatives_than_deliveries_under_the_review_anchor():
     # Two negatives in the window on orders delivered before it, one delivery in it: the formula says 200%.
     orders = make_orders(
@@ -758,7 +732,7 @@ ROUTED_FUNCTIONS = {
     **RATE_FUNCTIONS,
     "shops": lambda o, r, a, cfg: shop_rates(o, r, cfg, shops=["s1", "nobody"]),
     "ledger": lambda o, r, a, cfg: ledger(o, r, cfg, "s1", a),
-    "alerts": lambda o, r, a, cfg: alerts(o, r, cfg, cfg.as_of - timedelta(days=10), a, sigmas=0.5, cluster_size=2),
+    "alerts": lambda o, r, a, cfg: alert_days(o, r, cfg, cfg.as_of - timedelta(days=10), a, sigmas=0.5, cluster_size=2),
     "contributions_product": lambda o, r, a, cfg: contributions(o, r, cfg, a),
 }
 

@@ -18,7 +18,6 @@ from toolkit.rates import (
     daily_rates,
     headroom,
     ledger,
-    product_ratings,
     shop_rates,
     sps_negative_rate,
 )
@@ -39,7 +38,6 @@ __all__ = [
     "ledger",
     "contributions",
     "headroom",
-    "product_ratings",
     "sps_negative_rate",
     "Cause",
     "Area",

@@ -1,4 +1,4 @@
-"""Negative review rates (SNRR, product and service NRR, SPS), their ledgers, series, contributions and alerts.
+"""Negative review rates (SNRR, product and service NRR, SPS), their ledgers, series, contributions and chats.
 
 Every function is written once with narwhals: give it pandas frames (as in a notebook) and it returns pandas; give it
 Polars frames or DuckDB relations (``duckdb.sql(...)``, e.g. over the Parquet files of a whole marketplace) and it
@@ -8,8 +8,8 @@ hand-written DuckDB query; ``bench/results/rates.txt``), and the result is the o
 values, dtypes and ``datetime.date`` days). That route is taken when Polars is importable (and not switched off
 with :func:`pandas_on_polars`) and the columns read have dtypes that round-trip exactly (see :func:`_arrow_exact`:
 NumPy numbers and timestamps, default ``str`` strings); frames with nullable, ``pyarrow`` or ``object`` columns,
-and :func:`attribute_negatives` and :func:`product_ratings` (whose row order, or tie order, is that of the input),
-run on pandas as before. Definitions follow ``../shared/POLICY.md``:
+and :func:`attribute_negatives` (whose row order is that of the input), run on pandas as before. Definitions
+follow ``../shared/POLICY.md``:
 
 - A **negative** review has 1 or 2 stars (the latest rating, or the initial one with ``rating="initial"``).
 - A **delivered order** counts once per shop (order lines are deduplicated on ``(shop_id, order_id)``); its day is
@@ -1054,120 +1054,6 @@ def _back_under(
     return lf.group_by("shop_id").agg(*(nw.col(c).min() for c in names))
 
 
-# ----------------------------------------------------------------------------------------------- product ratings
-
-
-def product_ratings(
-    reviews: Frame,
-    config: RateConfig,
-    products: Frame | None = None,
-    prior: Literal["shop", "category"] = "shop",
-    period_days: int | None = None,
-) -> Frame:
-    """Per product: review count, mean stars, star distribution, negative share with Wilson interval, shrunk rate.
-
-    The shrunk negative rate is empirical Bayes: a beta prior fitted by the method of moments on the products of the
-    same shop (or category, which needs ``products`` with ``category``) pulls thin products towards their group.
-    The "fix or delist" ranking (``fix_rank`` 1 = fix first) orders products by ``fix_score``, a pessimistic
-    posterior estimate (posterior mean minus 1.645 posterior standard deviations, about the 5% quantile), so a
-    product with a single bad review, whose posterior is wide, does not top the list.
-
-    Parameters
-    ----------
-    reviews : frame
-        Canonical reviews; those dated after ``config.as_of`` (in ``config.tz``) are left out.
-    config : RateConfig
-        ``as_of``, ``tz`` and ``rating`` are used.
-    products : frame, optional
-        ``shop_id, product_id, category``; needed for ``prior="category"``.
-    period_days : int, optional
-        Only reviews of the last ``period_days`` days; default all.
-
-    Examples
-    --------
-    >>> import pandas as pd
-    >>> stars = {"one": [1], "bad": [1] * 8 + [5] * 12, "good": [5] * 20, "fine": [2] + [4] * 19}
-    >>> rows = [(p, s) for p, ss in stars.items() for s in ss]
-    >>> reviews = pd.DataFrame({"review_id": [str(i) for i in range(len(rows))], "order_id": "o", "shop_id": "s",
-    ...                         "product_id": [p for p, _ in rows], "rating": [s for _, s in rows],
-    ...                         "created_at": pd.Timestamp("2024-05-01", tz="UTC")})
-    >>> out = product_ratings(reviews, RateConfig(as_of=date(2024, 5, 30)))
-    >>> out[["product_id", "reviews", "negative_share", "fix_rank"]].to_dict("list")
-    ... # doctest: +NORMALIZE_WHITESPACE
-    {'product_id': ['bad', 'one', 'fine', 'good'], 'reviews': [20, 1, 20, 20],
-     'negative_share': [0.4, 1.0, 0.05, 0.0], 'fix_rank': [1, 2, 3, 4]}
-    """
-    # pandas stays on pandas here: ties in fix_rank are broken by first appearance, an order Polars does not keep
-    lf = _with_day(_classify(_lazy(reviews), None, config.rating), "created_at", config.tz)
-    lf = lf.filter(nw.col("day") <= config.last)
-    if period_days is not None:
-        lf = lf.filter(nw.col("day") > config.last - period_days)
-    star_columns = [f"stars_{s}" for s in range(1, 6)]
-    lf = lf.with_columns(
-        *((nw.col("stars") == s).cast(nw.Int64).alias(c) for s, c in enumerate(star_columns, 1)),
-        nw.col("negative").cast(nw.Int64).alias("negative_reviews"),
-        nw.col("stars").cast(nw.Float64).alias("mean_stars"),
-    )
-    per = lf.group_by("shop_id", "product_id").agg(
-        nw.len().alias("reviews"),
-        nw.col("mean_stars").mean(),
-        *(nw.col(c).sum() for c in star_columns),
-        nw.col("negative_reviews").sum(),
-    )
-    per = per.with_columns(*_ints(["reviews", *star_columns, "negative_reviews"]))
-    group = ["shop_id"]
-    if prior == "category":
-        if products is None:
-            raise ParameterError("prior='category' needs the products table (with a category column)")
-        cats = _on_backend(products, per).select("shop_id", "product_id", nw.col("category").cast(nw.String))
-        per = per.join(
-            cats.unique(subset=["shop_id", "product_id"], keep="any"), on=["shop_id", "product_id"], how="left"
-        )
-        per = per.with_columns(nw.col("category").fill_null("(none)"))
-        group = ["category"]
-    p, low, high = _wilson(nw.col("negative_reviews"), nw.col("reviews"))
-    per = per.with_columns(p.alias("negative_share"), low.alias("negative_low"), high.alias("negative_high"))
-    per = _shrink(per, group)
-    rank = nw.col("fix_score").rank("ordinal", descending=True).over("shop_id").cast(nw.Int64)
-    per = per.with_columns(fix_rank=rank)
-    return _same_kind(per.sort("shop_id", "fix_rank"), reviews)
-
-
-def _shrink(per: nw.LazyFrame, group: list[str]) -> nw.LazyFrame:
-    """Add ``prior_alpha, prior_beta, shrunk_negative_rate, fix_score``: a beta prior per group (moments).
-
-    With m the pooled negative share, S = sum n_i (p_i - m)^2 and G products, the between-product variance is
-    (S - m (1 - m) (G - 1)) / (N - sum n_i^2 / N); the prior strength alpha + beta = m (1 - m) / var - 1, bounded to
-    [1, 10 000] (no spread between products means strong pooling).
-    """
-    n, k = nw.col("reviews").cast(nw.Float64), nw.col("negative_reviews").cast(nw.Float64)
-    sums = per.with_columns(_k=k, _n=n, _n2=n**2)
-    g = sums.group_by(*group).agg(nw.col("_k", "_n", "_n2").sum(), nw.len().alias("_g"))
-    lf = per.join(g.with_columns(nw.col("_k", "_n", "_n2", "_g").cast(nw.Float64)), on=group, how="left").with_columns(
-        _m=nw.col("_k") / nw.col("_n")
-    )
-    lf = lf.with_columns(_s=(n * (nw.col("negative_share") - nw.col("_m")) ** 2).sum().over(*group))
-    m = nw.col("_m")
-    spread = (nw.col("_s") - m * (1 - m) * (nw.col("_g") - 1)) / (nw.col("_n") - nw.col("_n2") / nw.col("_n"))
-    strength = nw.when(spread > 1e-12).then(m * (1 - m) / spread - 1).otherwise(nw.lit(1e4)).clip(1.0, 1e4)
-    lf = lf.with_columns(_t=strength).with_columns(prior_alpha=m * nw.col("_t"), prior_beta=(1 - m) * nw.col("_t"))
-    a, b = k + nw.col("prior_alpha"), n - k + nw.col("prior_beta")
-    shrunk = a / (a + b)
-    sd = (a * b / ((a + b) ** 2 * (a + b + 1))).sqrt()
-    lf = lf.with_columns(shrunk_negative_rate=shrunk, fix_score=shrunk - 1.6448536269514722 * sd)
-    return lf.drop("_k", "_n", "_n2", "_g", "_m", "_s", "_t")
-
-
-# ----------------------------------------------------------------------------------------------- alerts
-
-
-def alerts(*args: Any, **kwargs: Any) -> Frame:
-    """The per-day alert flags: moved to :func:`toolkit.alerts.alert_days` (kept here for callers of rates)."""
-    from toolkit.alerts import alert_days
-
-    return alert_days(*args, **kwargs)
-
-
 # ----------------------------------------------------------------------------------------------- chats
 
 
@@ -1213,38 +1099,3 @@ def chat_responsiveness(chats: Frame, config: RateConfig, within_hours: float = 
     per = per.join(dates, on="day", how="left")
     columns = ["shop_id", "day", "date", "buyer_chats", "answered", "answered_in_time", "answered_in_time_share"]
     return _same_kind(per.select(*columns, "median_response_hours").sort("shop_id", "day"), chats)
-
-
-# ----------------------------------------------------------------------------------------------- DuckDB files
-
-
-def duckdb_tables(orders_path: str, reviews_path: str, connection: Any = None) -> tuple[Any, Any]:
-    """Canonical orders and reviews CSV/Parquet files as DuckDB relations (no pandas), for ``--engine duckdb``.
-
-    The connection's session time zone is set to UTC; timestamps without an offset are read as UTC.
-    """
-    import duckdb
-
-    con = connection if connection is not None else duckdb.connect()
-    con.execute("SET TimeZone = 'UTC'")
-
-    def read(path: str, timestamps: list[str], text: list[str]):
-        reader = "read_parquet" if str(path).lower().endswith(".parquet") else "read_csv"
-        options = "" if reader == "read_parquet" else ", all_varchar = true"
-        rel = con.sql(f"SELECT * FROM {reader}({_sql_literal(str(path))}{options})")
-        cols = []
-        for c in rel.columns:
-            if c in timestamps:
-                cols.append(f'CAST("{c}" AS TIMESTAMPTZ) AS "{c}"')
-            elif c in ("rating", "initial_rating"):
-                cols.append(f'CAST("{c}" AS INTEGER) AS "{c}"')
-            elif c in text:
-                cols.append(f'CAST("{c}" AS VARCHAR) AS "{c}"')
-            else:
-                cols.append(f'"{c}"')
-        return rel.project(", ".join(cols))
-
-    ids = ["order_id", "shop_id", "product_id", "review_id", "order_status"]
-    orders = read(orders_path, ["created_at", "shipped_at", "ship_by", "delivered_at", "promised_delivery_at"], ids)
-    reviews = read(reviews_path, ["created_at", "edited_at", "seller_reply_at"], ids)
-    return orders, reviews
