@@ -156,6 +156,20 @@ _WEAK_SHARE = 1.0  # a weak cue (an attribute mention) keeps full weight at 1-3 
 _HIGH_STAR = 4  # from this rating on, a complaint needs a strong cue or a confident model
 _HIGH_STAR_MODEL_MIN = 0.6  # model probability a complaint needs at 4-5 stars when no strong cue fired
 
+# Causes a buyer names in words (a burn, a fake, a stock-out, a rude reply, an unanswered chat): with no cue of
+# theirs, the model alone must be this sure (out of source, model-only guesses of these were nearly all wrong).
+_NAMED_ONLY = tuple(
+    c.value
+    for c in (
+        Cause.PRODUCT_SAFETY,
+        Cause.PRODUCT_COMPLIANCE,
+        Cause.OUT_OF_STOCK,
+        Cause.INAPPROPRIATE_REVIEW_HANDLING,
+        Cause.LATE_CHAT_RESPONSE,
+    )
+)
+_NAMED_ONLY_MODEL_MIN = 0.8
+
 DAMAGE_WITHOUT_PACKING_WORDS = Responsibility.SELLER
 """Damage with no words about packing or the carrier: the seller's (POLICY: the seller must pack so the product
 survives transit, and the taxonomy puts damaged items in the seller's fulfilment area). Words blaming the
@@ -795,6 +809,10 @@ def _decide(
         mix = (1 - share) * p / p.sum() + share * rule / rule.sum()
     else:
         mix = p / p.sum()
+    named = {c.cause for c in complaint}
+    for cause in _NAMED_ONLY:
+        if cause in col and cause not in named and p[col[cause]] / p.sum() < _NAMED_ONLY_MODEL_MIN:
+            mix[col[cause]] = 0.0  # a safety, compliance, stock, review or chat problem is said in words
     k = int(mix.argmax())
     if (
         high

@@ -67,10 +67,10 @@ def fold(text: str) -> str:
 # ---------------------------------------------------------------------------------------------------------------
 _CUES: dict[str, str] = {
     "product_safety": """
-en: burn | burns | burned | burnt | burning | burned my | injury | injured | injure | rash | rashes | itchy | allergic
+en: burn | burns | burned | burnt | burning | burned my | injury | injured | injure | rash | rashes | allergic
   | allergy | allergic reaction | swell | swelled | swollen | blister | blisters | smoke | smoking | smoked | sparks
   | sparked | shock | electric shock | electrocuted | caught fire | on fire | fire hazard | explode | exploded | melted
-  | overheat | overheats | overheating | so hot | dangerous | hazard | choking | choke | sharp edge | sharp edges
+  | overheat | overheats | overheating | dangerous | hazard | choking | choke | sharp edge | sharp edges
   | cut his finger | cut her finger | cut my finger | bleeding | hospital | poisoning | poisoned | toxic | unsafe
   | irritation | irritated | hurt my | hurts my | burning smell | smelled like burning
 id: gosong | meleleh | terbakar | kebakar | kebakaran | berasap | keluar asap | asap | asep | keluar asep | kesetrum
@@ -129,7 +129,7 @@ en: broke | broken | breaks | broke after | stopped working | not working | does
   | wont charge
   | no sound | fading | faded | rusted | rust | cracked after | leaks | leaking after | malfunction | useless | junk
   | garbage quality | quality is bad | quality is poor | scratched | bad product | terrible product | poor product
-  | cheap material | cheap materials | fragile | dirty | stained
+  | cheap material | cheap materials | fragile | itchy | scratchy | very itchy | so itchy
 id: rusak | rusak2 | cepet rusak | cepat rusak | mati | mati total | ga mau nyala | gak mau nyala | tdk mau nyala
   | ga nyala | gak nyala | tidak menyala | ga berfungsi | tdk berfungsi | tidak berfungsi | ga bisa dipake
   | gak bisa dipake | ga bisa dipakai | gak bisa dipakai | tidak bisa dipakai
@@ -174,7 +174,7 @@ en: low-quality | cheaply | poorly made | badly made | terrible quality | awful 
   | wont work | does not work | did not work | doesnt turn on | does not turn on | very slow | laggy | keeps freezing
   | not good quality | not great quality | quality not good | quality is not good | not well made | stitching came off
   | bad stitching | seams ripped | doesnt hold | does not hold | lasted a week | lasted two days
-  | break | crack | cracks | leak | scratch | scratches | scratchs | rips | stains | tear | defects | flaws | flaw
+  | break | crack | cracks | leak | scratch | scratches | scratchs | rips | tear | defects | flaws | flaw
 id: kualitas rendah | kualitasnya rendah | kualitas kurang | kualitasnya kurang | kualitas ga bagus
   | kualitasnya ga bagus | kualitas tidak bagus | jahitan jelek | jahitannya jelek | jahitan berantakan
   | jahitannya berantakan | jahitan lepas | ga bisa dipakai | tidak bisa dipakai | gak bisa dipake | tdk bisa dipakai
@@ -216,6 +216,11 @@ tl: sira | sira agad | nasira | nasira agad | masira | hindi gumagana | di gumag
   | madaling masira | madali masira | manipis | mabilis malowbat | mabilis ma lowbat | fast drain | low quality
   | poor quality | defective | depektibo | may depekto | hindi nagchacharge | di nagchacharge | walang tunog
   | hindi gumana | di gumana | pangit ang quality | pangit quality | panget quality | mahinang klase
+  | lowbat | malowbat | madali malowbat | madaling malowbat | madali maubos | mabilis maubos | low qua | bulok
+  | sabog | sabog yung tunog | sabog ang tunog | pumutok | di tumutunog | hindi tumutunog | nagloko | nag loloko
+  | ayaw magcharge | ayaw mag charge | di magamit | hindi magamit | hindi ko magamit | di gumagna | walang lamig
+  | hindi malamig | mahina ang | mahina yung | hindi dumidikit | di dumidikit | natanggal agad | natanggal
+  | hindi nagana | di nagana | ayaw umandar | hindi umiilaw | di umiilaw | walang ilaw | patay agad
 """,
     "not_as_described": """
 en: runs small | runs big | runs large | too small | too big | size chart | size chart is wrong | sizing is off
@@ -224,6 +229,12 @@ en: runs small | runs big | runs large | too small | too big | size chart | size
   | color is different | not the same as | pics show | listing says | says 100 | description says
   | the description | false advertising | misleading | fake discount | fake promo | smaller than | bigger than
   | not cotton | polyester | different brand | no name | not real leather | fits like | much smaller
+  | huge | was huge | its huge | so big | so large | runs so large | runs so big | runs quite large | runs very large
+  | runs very small | runs so small | runs gigantic | runs huge | runs tiny | runs short | runs long | very short
+  | too short | too long | too tight | too loose | too wide | shorter than | longer than | than expected
+  | than i expected | than pictured | than in the picture | in the picture | in the photo | in the photos
+  | better in photos | better in the photo | better online | on the model | per the images | not what i expected
+  | in person | looked nothing like | looks nothing like | nothing like the
 id: kekecilan | kebesaran | kecil bgt | size chart | tdk sesuai deskripsi | tidak sesuai deskripsi | ga sesuai deskripsi
   | gak sesuai deskripsi | ga sesuai foto | gak sesuai foto | tdk sesuai foto | tidak sesuai foto | ga sesuai gambar
   | tidak sesuai gambar | beda sm foto | beda sama foto | beda dengan foto | beda jauh | ga kyk di foto
@@ -330,6 +341,8 @@ id: telat | terlambat | lama bgt | lama banget | lambat | lelet | blm sampai | b
   | belum nyampe | blm dateng | belum datang | belum dtg | blm diterima | belum diterima | ga sampe2 | ga dateng2
   | ga nyampe | gak nyampe | ga sampai | tdk sampai | tidak sampai | nyangkut | ga dikirim | belum dikirim
   | blm dikirim | tdk dikirim | baru nyampe | baru dikirim | hampir sebulan | berminggu2 | nunggu lama | stuck
+  | barang tidak datang | barang ga datang | barang gak datang | tidak datang | ga datang | gak datang
+  | kagak sampe | ga sampe | gak sampe | tidak sampe | barang tidak sampai | belum terima | blm terima
   | hilang | paket hilang
 ms: lambat | lewat | lmbt | lama sgt | x sampai | tak sampai | blm sampai | belum sampai | x sampai pon | sangkut
   | stuck | x pos | x pos2 | belum pos | tak pos | hilang | parcel hilang | dah seminggu
@@ -338,6 +351,10 @@ pt: atrasado | atrasada | atrasou | atraso | demorou | demorada | demora | demor
   | nao entregue | nao entregaram | fora do prazo | passou do prazo | depois do prazo | apos o prazo | so chegou
   | parado | nao rastrear
   | extraviado | extraviou | perdido | demorou pra postar | aguardando | ate agora nada | ate agora nao chegou
+  | nao entrega | nao entregou | nao recebo | nao recebemos | ainda nao foi entregue | prazo vencido | prazo esgotado
+  | nao cumpriram o prazo | nao cumpriram com prazo | nao cumpriu o prazo | data prevista | prazo de entrega
+  | retornou para o vendedor | devolvido ao remetente | nao enviaram | nao enviou | nao foi enviado | nao postaram
+  | sem informacao de postagem | ainda nao | nunca recebi | nao recebi o produto | produto nao chegou
   | ate agora nao recebi
   | ate agora nao veio | esperando ate hoje | retido | retido na alfandega | parado na alfandega
 es: atrasado | atrasada | atraso | demoro | demoraron | tardo | tardaron en llegar | no llego | no ha llegado
@@ -358,12 +375,16 @@ en: wrong item | wrong size | wrong colour | wrong color | wrong model | wrong p
 id: salah kirim | dikirim salah | salah barang | salah warna | salah ukuran | salah size | salah alamat
   | ga sesuai pesanan | gak sesuai pesanan | tidak sesuai pesanan | tdk sesuai pesanan | yg dikirim
   | padahal sy pesen | padahal pesen | beda barang
+  | barang salah | barangnya salah | salah pengiriman | minta putih dikasih | dikasih warna | dikasih yang
+  | yg dikasih | yang dikasih beda | beda warna | warna beda | bukan yang dipesan | bukan yg dipesan
 ms: salah hantar | hantar salah | salah barang | salah warna | salah saiz | salah alamat | x sama dgn order
   | lain yg sampai | dapat xs | order m dapat
 pt: veio errado | veio errada | produto errado | pedido errado | cor errada | tamanho errado | endereco errado
   | mandaram errado | enviaram errado | recebi outro | veio outro | outro produto | no lugar do | ao inves
   | em vez de | pedi azul veio
   | encomenda errada | item errado | modelo errado | produto trocado | veio trocado
+  | entregou outro | entregaram outro | enviaram outro | mandaram outro | recebi uma | diferente do que comprei
+  | diferente do comprado | nao e o que comprei | nao era o que comprei | outra cor | outro modelo
 es: equivocado | equivocada | me mandaron | mandaron otro | llego otro | me llego otro | otro producto
   | talla equivocada | color equivocado | otra direccion | direccion equivocada | en vez de | pedi talla
 vi: giao sai | sai hang | giao nham | nham hang | sai mau | sai size | nham dia chi | sai dia chi | giao mau
@@ -371,6 +392,10 @@ vi: giao sai | sai hang | giao nham | nham hang | sai mau | sai size | nham dia 
 tl: mali ang | mali yung | mali ung | maling item | maling kulay | maling size | iba ang kulay | iba yung kulay
   | ibang kulay | ibang item | iba ang dumating | iba yung dumating | hindi yung inorder | hindi ito ang inorder
   | di yung inorder | hindi ung inorder | hindi yung order ko | iba ang pinadala | iba pinadala
+  | mali | mali po | mali pinadala | mali ang pinadala | mali yung binigay | mali binigay | mali ang binigay
+  | mali size | mali kulay | mali ang size | iba yong dineliver | iba ang binigay | iba binigay | iba nman yung dumating
+  | iba naman yung dumating | hindi ito yung inorder | hindi yun inorder | di ito yung inorder | hindi ko inorder
+  | hindi yung kulay | di yung kulay | hindi nasunod | di nasunod | pinalitan ang kulay | ibang variation
 """,
     "late_or_wrong_delivery/missing": """
 en: missing | only got | only received | only 2 | only one | partial | incomplete | not in the box | wasnt in the box
@@ -378,6 +403,8 @@ en: missing | only got | only received | only 2 | only one | partial | incomplet
   | only half | half the order | only one arrived | only received one | part of my order
 id: kurang 1 | kurang satu | yg dtg cuma | yg dateng cuma | cuma dtg | cuma 2 | ga lengkap | gak lengkap | tdk lengkap
   | tidak lengkap | ga ada charger | satu nya kmn | hilang satu
+  | tidak ada tutupnya | ga ada tutupnya | gak ada tutupnya | barang kurang | kurang banyak | tdk ada talinya
+  | tidak ada talinya | ga dapet | gak dapet | tidak dapat | ada yang kurang | isinya kurang | kurang isinya
 ms: x de charger | tak lengkap | x lengkap | kurang satu | kurang 1 | hilang | cuma dapat | dpt satu je
 pt: faltou | faltando | falta | faltaram | veio 1 so | veio so | veio apenas | vieram apenas | so recebi | so veio
   | incompleto | incompleta | nao veio | n veio | entrega parcial | nao recebi o restante | pedido pendente
@@ -389,6 +416,8 @@ es: faltan | falta | faltaba | faltaron | incompleto | incompleta | solo llego |
 vi: thieu | giao thieu | thieu hang | thieu mon | ko du | khong du | khong co sac | ko co sac
 tl: kulang | kulang ang | kulang yung | kulang ng | isa lang dumating | isa lang ang dumating | walang kasama
   | hindi kasama | di kasama | wala yung | incomplete
+  | kulang kulang | kulang2 | walang kasamang | wala kasama | wala pong kasama | walang stick | walang charger
+  | walang cable | walang usb | hindi kumpleto | di kumpleto | kulang ang items | kulang yung items
 """,
     "late_or_wrong_delivery/courier": """
 en: courier | driver | delivery guy | marked as delivered | says delivered | app says delivered
@@ -406,6 +435,11 @@ en: arrived broken | came broken | arrived damaged | came damaged | damaged | ar
   | shattered | smashed | crushed | dented | badly dented | chip | chipped | leaked | leaked all over | spilled
   | box damaged | box was damaged | torn package | package torn | broken in the box | out of the box | arrived shattered
   | glass everywhere | dent | dents | bent
+  | stain | stains | stained | dirty | a hole | holes in | hole in | with holes | several holes | had holes | has holes
+  | with a hole | had a hole | has a hole | small hole | tiny hole | snag | snags | snagged | pulled threads
+  | been worn | already worn | clearly worn | worn before | previously worn | clearly used | already used
+  | used item | second hand | secondhand | makeup on | deodorant marks | broken when i received | came with holes
+  | arrived ripped | came ripped | arrived torn | came torn
 id: pecah | retak | penyok | penyok2 | remuk | hancur | bocor pas nyampe | tumpah | sobek paketnya | paket sobek
   | kardus penyok | dus penyok | rusak pas nyampe | brg rusak | barang rusak | dtg rusak | dateng rusak | sampe rusak
   | nyampe rusak | patah pas dibuka | retak pas dibuka | pecah pas nyampe
@@ -435,7 +469,8 @@ vi: shipper nem | nem hang | quang hang | vo trong qua trinh van chuyen
 tl: hinagis ng rider | binato ng rider | hinagis | ibinato
 """,
     "late_chat_response": """
-en: no reply | no response | no answer | never replied | never replies | hasnt replied | hasn't replied | didnt reply
+en: forever to respond | forever to reply | forever to answer | slow to respond | slow to reply
+  | no reply | no response | no answer | never replied | never replies | hasnt replied | hasn't replied | didnt reply
   | didn't reply | didnt answer | hasnt answered | havent answered | doesnt reply | doesn't reply | not replying
   | doesnt answer | nobody answers | no one answers | zero replies | zero reply | zero response | no replies
   | ignored my | ignoring | ghost | ghosted | took 5 days to answer
@@ -505,6 +540,12 @@ en: my fault | my mistake | my own fault | ordered the wrong size myself | i ord
   | don't like | too sweet for me | too spicy for me | for me personally | personally | overpriced | too expensive
   | expensive | cheaper at another shop | found it cheaper | not worth it | not worth the price | regret | impulse buy
   | dont really need | don't need | didnt need | thought it would be bigger | changed my mind
+  | unflattering | so unflattering | very unflattering | not very flattering | not a flattering | wasnt flattering
+  | isnt flattering | not flattering on me | didnt work for me | didnt work on me | did not work for me
+  | did not work on me | just didnt work | doesnt work on me | doesnt work for me | not for me | not on me
+  | poor design | odd design | weird design | strange design | looked like a tent | look like a tent
+  | like a maternity | looked like maternity | made me look | makes me look | not my color | not my colour
+  | wrong for my body | my body type | not for my body | not for curvy | if youre curvy
 id: salah sy | salah saya | kesalahan saya | bukan salah seller | bukan salah brg | bukan salah barang
   | ga cocok di badan
   | ga cocok sm kulit | ga cocok | gak cocok | tdk cocok | ga suka | gak suka | tdk suka | tidak suka | kemahalan
@@ -557,6 +598,9 @@ vi: ko co xop | khong co xop | ko boc xop | dong goi so sai | dong goi kem | goi
   | goi cau tha | ko chong soc | khong chong soc
 tl: walang bubble wrap | walang bubble | hindi naka bubble wrap | manipis ang packaging | plastic lang | supot lang
   | hindi maayos ang balot | pangit ang packaging | pangit ang balot
+  | hindi inayos yung packaging | hindi inayos ang packaging | basta na lang pinack | basta na lang binalot
+  | walang sariling plastic | walang plastic | lukot | lukot lukot | nakalabas na yung product | walang box
+  | hindi nakabubble wrap | di nakabubble wrap | hindi naka bubble | walang balot | sira ang packaging
 """,
     "praise": """
 en: love it | love | loved | great | excellent | perfect | perfectly | recommend | recommended | amazing | awesome
