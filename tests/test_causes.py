@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import socket
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -944,3 +945,43 @@ def test_no_real_negative_review_comes_out_positive():
     out = classify_reviews(rev)
     assert out["cause"].isin(CAUSES).all()
     assert set(out["language"]) >= {"en", "id", "tl", "pt"}
+
+
+# Calls of the labelling rules of ../shared/realdata/labelled/README.md, in words real 1-2 star reviews use.
+LABELLING_CALLS = [
+    ("Itchy. Cute, but very itchy, I have to wear a tee underneath", "en", 2, "poor_quality"),
+    ("it arrived with a stain on the front and a small hole in the sleeve", "en", 1, "damaged_item_or_package"),
+    ("Unflattering. Nice fabric but it just didn't work on me, looked like a tent", "en", 2, "other"),
+    ("This runs so large, I was swimming in the small", "en", 2, "not_as_described"),
+    ("mali po yung binigay nio kaysa sa inorder ko", "tl", 1, "late_or_wrong_delivery"),
+    ("madali malowbat, di na tumutunog after isang linggo", "tl", 1, "poor_quality"),
+    ("vendeu um produto e entregou outro bem inferior", "pt", 1, "late_or_wrong_delivery"),
+    ("nao cumpriram com prazo previsto, nao entrega", "pt", 1, "late_or_wrong_delivery"),
+    ("barang tidak datang dana gak kembali", "id", 1, "late_or_wrong_delivery"),
+    ("tidak ada tutupnya jadi gabisa dibawa kemana mana", "id", 2, "late_or_wrong_delivery"),
+]
+
+
+@pytest.mark.parametrize(("text", "lang", "stars", "cause"), LABELLING_CALLS)
+def test_labelling_calls_on_real_phrasings(text, lang, stars, cause):
+    out = causes.classify_reviews(
+        pd.DataFrame({"review_id": ["r"], "shop_id": ["s"], "review_text": [text], "rating": [stars]})
+    ).iloc[0]
+    assert (out["language"], out["cause"]) == (lang, cause)
+
+
+@pytest.mark.parametrize("named", ["product_safety", "product_compliance", "out_of_stock", "late_chat_response"])
+def test_named_causes_need_their_words(named):
+    """Safety, compliance, stock, review handling and slow chat are said in words: a model leaning to one of them
+    with none of its words gives the next cause, unless it is very sure."""
+    classes = tuple(sorted({*causes._RULE_WEIGHT}))
+    col = {c: k for k, c in enumerate(classes)}
+
+    def decide(share: float) -> str:
+        p = np.full(len(classes), (1 - share) / (len(classes) - 1))
+        p[col[named]] = share
+        p[col["poor_quality"]] += 0.01
+        return causes._decide("gak nyaman dipakai", "id", [], p, col, classes, 1.0).cause
+
+    assert decide(0.6) == "poor_quality"
+    assert decide(0.9) == named
