@@ -12,15 +12,14 @@ from toolkit import causes
 from toolkit.causes import (
     POSITIVE,
     UNSCORED,
-    apply_overrides,
     assign_responsibility,
     classify_reviews,
     evaluate,
     format_evaluation,
     holdout_mask,
     load_model,
-    load_overrides,
 )
+from toolkit.labels import apply_overrides, load_overrides
 from toolkit.language import detect_one
 from toolkit.lexicon import find_cues
 

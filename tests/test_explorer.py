@@ -20,8 +20,8 @@ from toolkit.explorer import (
     ViewState,
     explore,
     review_table_html,
-    save_label,
 )
+from toolkit.labels import save_label
 from toolkit.load import SAMPLES_DIR
 from toolkit.taxonomy import label
 

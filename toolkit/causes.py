@@ -66,17 +66,14 @@ import numpy as np
 import pandas as pd
 
 from toolkit.errors import DataFileError, ParameterError
+from toolkit.labels import apply_overrides, area_of, load_overrides
 from toolkit.language import UNDECIDED, UNKNOWN, detect_language
 from toolkit.lexicon import _THAI_CONTRAST, CONTRAST, LANGUAGES, STOPWORDS, Cue, find_cues, fold, tokens
-from toolkit.taxonomy import Area, Cause, Responsibility
+from toolkit.taxonomy import LABELS, POSITIVE, Area, Cause, Responsibility
 
-POSITIVE = "positive"
-"""Not a complaint (praise or a neutral remark)."""
 UNSCORED = "unscored"
 """The review's language is not one the classifier handles: no cause is guessed."""
 
-LABELS: tuple[str, ...] = tuple(c.value for c in Cause) + (POSITIVE,)
-"""Every cause the classifier can output (besides ``unscored``)."""
 
 MODEL_VERSION = "1.0"
 MODEL_DIR = Path(__file__).resolve().parent / "models"
@@ -617,72 +614,6 @@ def model_from_arrays(arrays: dict[str, np.ndarray], meta: dict) -> CauseModel:
 
 
 # ---------------------------------------------------------------------------------------------------------------
-# Overrides
-# ---------------------------------------------------------------------------------------------------------------
-def load_overrides(path: str | Path) -> pd.DataFrame:
-    """Read a labels file (CSV: ``review_id, cause``, optional ``shop_id, note``); raw data is never touched.
-
-    Examples
-    --------
-    >>> import tempfile, os
-    >>> p = os.path.join(tempfile.mkdtemp(), "labels.csv")
-    >>> _ = open(p, "w").write("review_id,cause,note\\nr9,poor_quality,checked by hand\\n")
-    >>> load_overrides(p)[["review_id", "cause", "shop_id"]].values.tolist()
-    [['r9', 'poor_quality', '']]
-    """
-    path = Path(path)
-    if not path.exists():
-        raise DataFileError(path, "labels file not found")
-    df = pd.read_csv(path, dtype=str, keep_default_na=False)
-    for col in ("review_id", "cause"):
-        if col not in df.columns:
-            raise DataFileError(path, "required column missing", column=col, expected="review_id,cause[,shop_id,note]")
-    for col in ("shop_id", "note"):
-        if col not in df.columns:
-            df[col] = ""
-    df["cause"] = df["cause"].str.strip().str.lower()
-    bad = sorted(set(df["cause"]) - set(LABELS))
-    if bad:
-        raise DataFileError(path, f"unknown cause {bad[0]!r}", column="cause", expected=", ".join(LABELS))
-    return df[["review_id", "shop_id", "cause", "note"]].drop_duplicates(["shop_id", "review_id"], keep="last")
-
-
-def apply_overrides(predictions: pd.DataFrame, overrides: pd.DataFrame | None) -> pd.DataFrame:
-    """Overwrite cause/area/confidence/source of overridden review ids (matching shop_id when the label has one).
-
-    Examples
-    --------
-    >>> pred = pd.DataFrame({"review_id": ["a", "b"], "shop_id": "s", "cause": ["other", "other"], "area": "other",
-    ...                      "confidence": 0.5, "source": "model"})
-    >>> ov = pd.DataFrame({"review_id": ["b"], "cause": ["poor_quality"]})
-    >>> apply_overrides(pred, ov)[["cause", "area", "source"]].values.tolist()
-    [['other', 'other', 'model'], ['poor_quality', 'product', 'override']]
-    """
-    out = predictions.copy()
-    if overrides is None or overrides.empty:
-        return out
-    ov = overrides.copy()
-    if "shop_id" not in ov.columns:
-        ov["shop_id"] = ""
-    ov = ov.fillna({"shop_id": ""}).astype({"review_id": str, "shop_id": str})
-    by_shop = ov[ov["shop_id"] != ""].set_index(["shop_id", "review_id"])["cause"]
-    any_shop = ov[ov["shop_id"] == ""].drop_duplicates("review_id", keep="last").set_index("review_id")["cause"]
-    keys = pd.MultiIndex.from_arrays([out["shop_id"].astype(str), out["review_id"].astype(str)])
-    new = pd.Series(by_shop.reindex(keys).to_numpy(), index=out.index)
-    new = new.fillna(pd.Series(any_shop.reindex(out["review_id"].astype(str)).to_numpy(), index=out.index))
-    hit = new.notna()
-    out.loc[hit, "cause"] = new[hit]
-    out.loc[hit, "area"] = new[hit].map(_area)
-    out.loc[hit, "confidence"] = 1.0
-    out.loc[hit, "source"] = "override"
-    return out
-
-
-def _area(cause: str) -> str:
-    return Cause(cause).area.value if cause in Cause.__members__.values() else ""
-
-
-# ---------------------------------------------------------------------------------------------------------------
 # Classification
 # ---------------------------------------------------------------------------------------------------------------
 @dataclass
@@ -993,7 +924,7 @@ def classify_reviews(
             "source": [r.source for r in res],
         }
     )
-    out["area"] = out["cause"].map(_area)
+    out["area"] = out["cause"].map(area_of)
     out = apply_overrides(out, overrides)
 
     replies = reviews["seller_reply"] if "seller_reply" in reviews.columns else pd.Series("", index=idx)
@@ -1015,7 +946,7 @@ def classify_reviews(
 
     resp = assign_responsibility(out, reviews.reset_index(drop=True), orders, chats, kinds=[r.kinds for r in res])
     out["cause"] = resp["cause"]
-    out["area"] = out["cause"].map(_area)
+    out["area"] = out["cause"].map(area_of)
     out["responsibility"] = resp["responsibility"]
     out["responsibility_reason"] = resp["reason"]
     out["source"] = np.where(resp["cause_from_order"], "rules", out["source"])

@@ -10,10 +10,22 @@ class ShopHealthError(Exception):
 class DataFileError(ShopHealthError):
     """An input file cannot be used at all (missing, unreadable, empty, a required column absent)."""
 
-    def __init__(self, path: object, problem: str, *, column: str | None = None, expected: str = "", todo: str = ""):
+    def __init__(
+        self,
+        path: object,
+        problem: str,
+        *,
+        column: str | None = None,
+        expected: str = "",
+        todo: str = "",
+        row: int | None = None,
+    ):
         self.path = str(path)
         self.column = column
+        self.row = row
         parts = [f"{self.path}:"]
+        if row is not None:
+            parts.append(f"row {row}:")
         if column:
             parts.append(f"column '{column}':")
         parts.append(problem)

@@ -34,18 +34,17 @@ import ipywidgets as widgets
 import pandas as pd
 
 from toolkit import charts, rates
-from toolkit.causes import LABELS, classify_reviews, load_overrides
+from toolkit.causes import LABELS, classify_reviews
 from toolkit.errors import ParameterError, unknown
+from toolkit.labels import load_overrides, save_label
 from toolkit.offline_html import esc
-from toolkit.paths import LABELS_FILE, SAMPLES_DIR
+from toolkit.paths import LABELS_FILE
 from toolkit.pipeline import Analysis, analyse
 from toolkit.report import highlighted, pct
-from toolkit.safe_csv import neutralise
 from toolkit.settings import Settings
 from toolkit.source import DataSource
 from toolkit.taxonomy import STATUS_LABELS, label
 
-LABEL_COLUMNS = ["review_id", "cause", "shop_id", "note"]
 ALL = "(all)"
 WINDOWS = (30, 60, 90)
 ANCHORS = ("review", "order")
@@ -125,53 +124,6 @@ def _pandas(frame: Any) -> pd.DataFrame:
 
 
 # ---------------------------------------------------------------------------------------------- labels file
-
-
-def save_label(
-    review_id: str, cause: str, *, shop_id: str = "", note: str = "", path: str | Path = LABELS_FILE
-) -> pd.DataFrame:
-    """Write one corrected cause to the labels file: update the row of that review (and shop), or append one.
-
-    The file is CSV ``review_id, cause, shop_id, note`` as :func:`toolkit.causes.load_overrides` reads it. It is
-    replaced atomically (readers see the old or the new file, never half of it), and a path inside
-    ``data/samples/`` is refused: raw data is immutable.
-
-    Returns
-    -------
-    DataFrame
-        The whole labels file as written.
-
-    Examples
-    --------
-    >>> import tempfile, os
-    >>> p = os.path.join(tempfile.mkdtemp(), "labels.csv")
-    >>> _ = save_label("r1", "poor_quality", shop_id="s", path=p)
-    >>> save_label("r1", "not_as_described", shop_id="s", note="photos differ", path=p).values.tolist()
-    [['r1', 'not_as_described', 's', 'photos differ']]
-    """
-    from toolkit.render import atomic_write
-
-    path = Path(path).resolve()
-    cause = str(cause).strip().lower()
-    if cause not in LABELS:
-        raise ParameterError(f"unknown cause {cause!r}; use one of: {', '.join(LABELS)}")
-    if path.is_relative_to(SAMPLES_DIR.resolve()):
-        raise ParameterError(f"labels go to their own file, not into the raw data folder {SAMPLES_DIR}")
-    if path.exists():
-        labels = pd.read_csv(path, dtype=str, keep_default_na=False)
-        for column in LABEL_COLUMNS:
-            if column not in labels.columns:
-                labels[column] = ""
-    else:
-        labels = pd.DataFrame(columns=LABEL_COLUMNS, dtype="str")
-    same = (labels["review_id"] == str(review_id)) & (labels["shop_id"] == str(shop_id))
-    row = pd.DataFrame([{"review_id": str(review_id), "cause": cause, "shop_id": str(shop_id), "note": str(note)}])
-    labels = pd.concat([labels.loc[~same, LABEL_COLUMNS], row], ignore_index=True)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    # only the free-text note can start a spreadsheet formula; ids are written as they are
-    written = labels.assign(note=neutralise(labels[["note"]])["note"])
-    atomic_write(path, written.to_csv(index=False))
-    return labels
 
 
 # ---------------------------------------------------------------------------------------------- the data

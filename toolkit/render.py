@@ -54,7 +54,7 @@ import pandas as pd
 from toolkit import rates
 from toolkit.offline_html import esc, page, vega_file_name
 from toolkit.paths import REPORT_TEMPLATE as TEMPLATE
-from toolkit.paths import REPORTS_DIR
+from toolkit.paths import REPORTS_DIR, atomic_write
 from toolkit.pipeline import Analysis
 from toolkit.privacy import redact
 from toolkit.taxonomy import STATUS_LABELS
@@ -82,21 +82,6 @@ def safe_name(shop_id: str) -> str:
     """
     slug = re.sub(r"[^A-Za-z0-9_-]+", "-", str(shop_id)).strip("-_")[:60] or "shop"
     return f"{slug}-{hashlib.sha256(str(shop_id).encode('utf-8')).hexdigest()[:8]}"
-
-
-def atomic_write(path: Path, content: str) -> None:
-    """Write ``content`` to ``path`` so that readers see the old file or the whole new one, never a part."""
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(content)
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes the file private; a report is meant to be shared
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 @dataclass

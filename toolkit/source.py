@@ -112,7 +112,7 @@ class DataSource:
 
     def overrides(self) -> pd.DataFrame | None:
         """The corrections of the labels file in use, or None when there is none."""
-        from toolkit.causes import load_overrides
+        from toolkit.labels import load_overrides
 
         path = self.labels_path()
         return load_overrides(path) if path is not None else None

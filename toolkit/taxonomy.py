@@ -179,3 +179,10 @@ _INFO: dict[Cause, tuple[Area, str, tuple[str, ...]]] = {
     Cause.OTHER: (Area.OTHER, "A negative reason outside the taxonomy (taste, price, the buyer's own mistake).", ()),
     Cause.UNSPECIFIED: (Area.OTHER, "No reason can be read (no text, 'bad', emoji only).", ()),
 }
+
+
+POSITIVE = "positive"
+"""Not a complaint (praise or a neutral remark)."""
+
+LABELS: tuple[str, ...] = tuple(c.value for c in Cause) + (POSITIVE,)
+"""Every cause the classifier can output (besides ``unscored``), and what a correction may name."""
