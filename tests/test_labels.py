@@ -11,9 +11,10 @@ from toolkit.labels import load_overrides, save_label
 @pytest.mark.parametrize("sep", [",", ";", "\t", "|"])
 def test_labels_files_with_any_delimiter_load(tmp_path, sep):
     path = tmp_path / "labels.csv"
-    path.write_text(sep.join(["Review ID", "cause", "note"]) + "\n" + sep.join(["r1", "Poor_Quality", "seen by hand"]) + "\n")
-    got = load_overrides(path)
-    assert got[["review_id", "shop_id", "cause", "note"]].values.tolist() == [["r1", "", "poor_quality", "seen by hand"]]
+    rows = [["Review ID", "cause", "note"], ["r1", "Poor_Quality", "seen by hand"]]
+    path.write_text("".join(sep.join(row) + "\n" for row in rows))
+    got = load_overrides(path)[["review_id", "shop_id", "cause", "note"]]
+    assert got.values.tolist() == [["r1", "", "poor_quality", "seen by hand"]]
 
 
 def test_a_spreadsheet_saved_labels_file_loads(tmp_path):
