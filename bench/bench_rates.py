@@ -119,8 +119,7 @@ def peak_rss_mb() -> float:
 def run_case(case: str, folder: Path, days: int) -> dict:
     import duckdb
 
-    from toolkit import rates
-    from toolkit.rates import RateConfig, daily_rates, shop_rates
+    from toolkit.rates import RateConfig, _engines, daily_rates, shop_rates
 
     cfg = RateConfig(as_of=AS_OF)
     since = AS_OF - timedelta(days=days - 1)
@@ -144,10 +143,10 @@ def run_case(case: str, folder: Path, days: int) -> dict:
         import pandas as pd
 
         # the pure pandas route for "pandas_only"; the context lasts for this child process's one case
-        contextlib.ExitStack().enter_context(rates.pandas_on_polars(case != "pandas_only"))
+        contextlib.ExitStack().enter_context(_engines.pandas_on_polars(case != "pandas_only"))
         orders = pd.read_parquet(folder / "orders.parquet")
         reviews = pd.read_parquet(folder / "reviews.parquet")
-        out["engine"] = rates._lazy_all(orders, reviews)[0].implementation.name.lower()
+        out["engine"] = _engines._lazy_all(orders, reviews)[0].implementation.name.lower()
         if case == "one_shop":
             top = "s0"  # the first 100k order lines relabelled as one big shop
             orders = orders.head(100_000).assign(shop_id=top)

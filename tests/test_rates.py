@@ -6,6 +6,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import duckdb
+import narwhals as nw
 import numpy as np
 import pandas as pd
 import polars as pl
@@ -16,6 +17,7 @@ from hypothesis import strategies as st
 from toolkit.alerts import alert_days
 from toolkit.rates import (
     RateConfig,
+    _engines,
     attribute_negatives,
     chat_responsiveness,
     contributions,
@@ -744,11 +746,11 @@ def test_pandas_computed_on_polars_is_identical_to_the_pandas_route(engine_data,
 
     orders, reviews, att, _ = engine_data
     orders, reviews = default_dtypes(orders, reviews)
-    assert [lf.implementation.name for lf in rates._lazy_all(orders, reviews, att)] == ["POLARS"] * 3
+    assert [lf.implementation.name for lf in _engines._lazy_all(orders, reviews, att)] == ["POLARS"] * 3
     cfg = RateConfig(as_of=date(2024, 3, 12), anchor=anchor, tz=tz)
     got = ROUTED_FUNCTIONS[name](orders, reviews, att, cfg)
     with rates.pandas_on_polars(False):  # as if Polars were not importable
-        assert [lf.implementation.name for lf in rates._lazy_all(orders, reviews, att)] == ["PANDAS"] * 3
+        assert [lf.implementation.name for lf in _engines._lazy_all(orders, reviews, att)] == ["PANDAS"] * 3
         assert_identical(got, ROUTED_FUNCTIONS[name](orders, reviews, att, cfg))
 
 
@@ -776,19 +778,18 @@ def test_pandas_fallback_golden_daily_series():
         make_reviews([("r", "a", "s1", 1, "2024-05-02")]),
     )
     with rates.pandas_on_polars(False):
-        assert rates._lazy_all(orders, reviews)[0].implementation is rates.nw.Implementation.PANDAS
+        assert _engines._lazy_all(orders, reviews)[0].implementation is nw.Implementation.PANDAS
         out = daily_rates(orders, reviews, RateConfig(as_of=date(2024, 5, 5), window_days=3), since=date(2024, 5, 1))
-    assert rates._lazy_all(orders, reviews)[0].implementation is rates.nw.Implementation.POLARS
+    assert _engines._lazy_all(orders, reviews)[0].implementation is nw.Implementation.POLARS
     assert out["as_of"].tolist() == [date(2024, 5, d) for d in range(1, 6)]
     assert out["delivered_orders"].tolist() == [1, 1, 2, 1, 1]
     assert out["seller_negative_reviews"].tolist() == [0, 1, 1, 1, 0]
 
 
 def test_frames_whose_dtypes_pandas_keeps_differently_stay_on_pandas():
-    import toolkit.rates as rates
 
     orders, reviews = default_dtypes(*random_shop_data(np.random.default_rng(1), n_orders=20)[:2])
-    route = lambda o, r: [lf.implementation.name for lf in rates._lazy_all(o, r)]  # noqa: E731
+    route = lambda o, r: [lf.implementation.name for lf in _engines._lazy_all(o, r)]  # noqa: E731
     assert route(orders, reviews) == ["POLARS", "POLARS"]
     nullable = reviews.astype({"rating": "Int8"})
     objects = orders.astype({"shop_id": object})

@@ -54,7 +54,11 @@ import pandas as pd
 
 from toolkit import rates
 from toolkit.errors import ParameterError
-from toolkit.rates import Frame, RateConfig, _calendar, _daily_series, _lazy_all, _prepared, _same_kind, day_number
+from toolkit.rates import RateConfig
+from toolkit.rates._engines import Frame, _calendar, _lazy_all, _same_kind
+from toolkit.rates.daily import _daily_series
+from toolkit.rates.negatives import _prepared
+from toolkit.settings import day_number
 from toolkit.taxonomy import Cause
 
 EPISODE_COLUMNS = ["shop_id", "kind", "start", "end", "peak_day", "peak_value", "cause", "detail", "open"]
