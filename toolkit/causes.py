@@ -2,7 +2,7 @@
 
 Layers, in the order they decide a review:
 
-1. **Overrides** (:func:`load_overrides`): a labels file names the cause of a review id; it wins everywhere.
+1. **Overrides** (:func:`toolkit.labels.load_overrides`): a labels file names the cause of a review; it wins everywhere.
 2. **Language** (:mod:`toolkit.language`): en, id, ms, pt, es, vi, th; any other language is ``unscored``.
 3. **Rules** (:mod:`toolkit.lexicon`): negation-aware cue phrases with their exact text spans.
 4. **Model**: a linear model on hashed character and word n-grams (scikit-learn ``HashingVectorizer`` +
