@@ -75,7 +75,7 @@ def _evaluate(labels: pd.DataFrame, model) -> dict:
 
 
 def _pooled(truth: list[pd.Series], pred: list[pd.Series]) -> dict:
-    from toolkit.causes import _scores
+    from toolkit.causes.evaluation import _scores
 
     return _scores(pd.concat(truth, ignore_index=True), pd.concat(pred, ignore_index=True))
 

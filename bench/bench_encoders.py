@@ -15,7 +15,9 @@ import os, sys, time, numpy as np, pandas as pd
 
 os.environ["OMP_NUM_THREADS"] = "2"
 sys.path.insert(0, str(__import__("pathlib").Path(__file__).resolve().parent.parent))
-from toolkit.causes import _features, phrase_bank, olist_labelled, _join_title
+from toolkit.causes import olist_labelled, phrase_bank
+from toolkit.causes.model import _features
+from toolkit.causes.training import _join_title
 from sklearn.linear_model import LogisticRegression
 from scipy import sparse
 from toolkit.causes import REAL_LABELLED

@@ -1,4 +1,4 @@
-"""Tests of toolkit/causes.py (and its lexicon and language layers): real behaviour on hand-made reviews."""
+"""Tests of toolkit/causes/ (and its lexicon and language layers): real behaviour on hand-made reviews."""
 
 from __future__ import annotations
 
@@ -8,6 +8,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
+import toolkit.causes.classify as cause_rules
+import toolkit.causes.model as cause_model
 from toolkit import causes
 from toolkit.causes import (
     POSITIVE,
@@ -19,9 +21,11 @@ from toolkit.causes import (
     holdout_mask,
     load_model,
 )
+from toolkit.errors import DataFileError
 from toolkit.labels import apply_overrides, load_overrides
 from toolkit.language import detect_one
 from toolkit.lexicon import find_cues
+from toolkit.taxonomy import Cause
 
 TS = pd.Timestamp
 
@@ -303,7 +307,7 @@ def test_override_with_shop_id_only_hits_that_shop():
 def test_bad_override_cause_is_a_clear_error(tmp_path):
     path = tmp_path / "labels.csv"
     path.write_text("review_id,cause\nr0,terrible\n")
-    with pytest.raises(causes.DataFileError, match="unknown cause"):
+    with pytest.raises(DataFileError, match="unknown cause"):
         load_overrides(path)
 
 
@@ -314,7 +318,7 @@ def test_artefact_loads_without_network(monkeypatch):
 
     monkeypatch.setattr(socket, "socket", no_network)
     monkeypatch.setattr(socket, "create_connection", no_network)
-    causes._load_model_cached.cache_clear()
+    cause_model._load_model_cached.cache_clear()
     model = load_model()
     assert model.predict_proba(["chegou quebrado"]).shape == (1, len(model.classes))
 
@@ -723,7 +727,7 @@ def test_fresh_reviews_in_every_language(text, lang, cause):
 
 
 # --- issue 14: the closed label set at 1-2 stars ----------------------------------------------------------------
-CAUSES = {c.value for c in causes.Cause}
+CAUSES = {c.value for c in Cause}
 
 
 @pytest.mark.parametrize(
@@ -894,7 +898,7 @@ def test_weight_cache_is_per_model_not_per_id(tmp_path):
     before = model.predict_proba(["arrived broken"])
     other = load_model(causes.train(tmp_path, phrase_bank_path=small, olist_path=None, real_path=None))
     assert other.predict_proba(["arrived broken"]).tolist() != before.tolist()
-    assert causes._weight_matrix(other) is not causes._weight_matrix(model)
+    assert cause_model._weight_matrix(other) is not cause_model._weight_matrix(model)
 
 
 # --- issue 14: corrections teach ---------------------------------------------------------------------------------
@@ -927,7 +931,7 @@ def test_train_labels_without_text_need_the_review_to_exist(tmp_path):
     labels = tmp_path / "labels.csv"
     labels.write_text("review_id,cause\nnope,poor_quality\n")
     reviews = pd.DataFrame({"review_id": ["r1"], "review_text": ["broken"]})
-    with pytest.raises(causes.DataFileError, match="row 2: review 'nope' is not in the reviews"):
+    with pytest.raises(DataFileError, match="row 2: review 'nope' is not in the reviews"):
         causes.correction_rows([labels], reviews)
 
 
@@ -973,14 +977,14 @@ def test_labelling_calls_on_real_phrasings(text, lang, stars, cause):
 def test_named_causes_need_their_words(named):
     """Safety, compliance, stock, review handling and slow chat are said in words: a model leaning to one of them
     with none of its words gives the next cause, unless it is very sure."""
-    classes = tuple(sorted({*causes._RULE_WEIGHT}))
+    classes = tuple(sorted({*cause_rules._RULE_WEIGHT}))
     col = {c: k for k, c in enumerate(classes)}
 
     def decide(share: float) -> str:
         p = np.full(len(classes), (1 - share) / (len(classes) - 1))
         p[col[named]] = share
         p[col["poor_quality"]] += 0.01
-        return causes._decide("gak nyaman dipakai", "id", [], p, col, classes, 1.0).cause
+        return cause_rules._decide("gak nyaman dipakai", "id", [], p, col, classes, 1.0).cause
 
     assert decide(0.6) == "poor_quality"
     assert decide(0.9) == named
