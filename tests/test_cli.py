@@ -205,18 +205,29 @@ def test_rates_out_parquet_holds_the_csv_rows(tmp_path, engine):
     assert abs(parquet["snrr"].fillna(-1).sum() - csv["snrr"].fillna(-1).sum()) < 1e-9
 
 
-def test_spark_engine_equals_pandas(tmp_path):
-    """--engine spark on a local Spark session (local[2]): the same rates as pandas, classification included."""
+def _spark_and_pandas(tmp_path, args: list[str]) -> dict[str, pd.DataFrame]:
     import shutil
 
     pytest.importorskip("pyspark")
     if not shutil.which("java"):
         pytest.skip("Spark needs a Java runtime (apt-get install default-jre-headless)")
-    base = ["rates", "--as-of", "2026-10-31", "--no-labels"]
     frames = {}
     for name in ("pandas", "spark"):
         out = tmp_path / f"{name}.csv"
-        assert main([*base, "--engine", name, "--out", str(out)]) == 0
+        assert main([*args, "--engine", name, "--out", str(out)]) == 0
         frames[name] = pd.read_csv(out).sort_values("shop_id").reset_index(drop=True)
+    return frames
+
+
+def test_spark_engine_equals_pandas(tmp_path):
+    """--engine spark on a local Spark session (local[2]): the same rates as pandas, classification included."""
+    frames = _spark_and_pandas(tmp_path, ["rates", "--as-of", "2026-10-31", "--no-labels"])
     pd.testing.assert_frame_equal(frames["pandas"], frames["spark"])
     assert frames["spark"]["logistics_negative_reviews"].sum() > 0  # the pipeline's attribution reached Spark
+
+
+def test_spark_engine_equals_pandas_on_real_olist_data(tmp_path, olist_dir):
+    args = ["rates", "--as-of", "2018-06-30", "--preset", "olist", "--data", str(olist_dir / "random-sample")]
+    frames = _spark_and_pandas(tmp_path, [*args, "--no-labels", "--window-days", "90"])
+    pd.testing.assert_frame_equal(frames["pandas"], frames["spark"])
+    assert len(frames["spark"]) > 1000 and frames["spark"]["negative_reviews"].sum() > 0
