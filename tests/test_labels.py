@@ -47,3 +47,10 @@ def test_save_label_keeps_a_semicolon_file_readable(tmp_path):
     save_label("r2", "poor_quality", shop_id="s", path=path)
     got = load_overrides(path)
     assert got[["review_id", "cause"]].values.tolist() == [["r1", "other"], ["r2", "poor_quality"]]
+
+
+def test_a_row_that_cannot_be_split_is_an_error_not_dropped(tmp_path):
+    path = tmp_path / "labels.csv"
+    path.write_text('review_id,cause\nr1,other\n"r2,poor_quality\n')
+    with pytest.raises(DataFileError, match="labels.csv: row 3"):
+        load_overrides(path)

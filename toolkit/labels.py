@@ -41,6 +41,9 @@ def load_overrides(path: str | Path) -> pd.DataFrame:
     if not path.exists():
         raise DataFileError(path, "labels file not found", todo="Check the path, or correct a review in the explorer")
     raw = read_table(path, known_headers=frozenset(LABEL_COLUMNS))
+    if raw.malformed:
+        row, why = raw.malformed[0]
+        raise DataFileError(path, why, row=row, expected=_EXPECTED)
     names = {c: norm_header(c).replace(" ", "_") for c in raw.frame.columns if c != ROW_COLUMN}
     frame = raw.frame.rename(columns=names)
     for column in ("review_id", "cause"):
@@ -52,7 +55,7 @@ def load_overrides(path: str | Path) -> pd.DataFrame:
     frame[LABEL_COLUMNS] = frame[LABEL_COLUMNS].astype(object).fillna("").astype(str)
     frame["cause"] = frame["cause"].str.strip().str.lower()
     frame["review_id"] = frame["review_id"].str.strip()
-    rows = frame[ROW_COLUMN] if ROW_COLUMN in frame.columns else pd.Series(range(2, len(frame) + 2))
+    rows = frame[ROW_COLUMN]
     unknown = ~frame["cause"].isin(LABELS)
     if unknown.any():
         first = int(unknown.to_numpy().argmax())

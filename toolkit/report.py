@@ -23,7 +23,7 @@ from toolkit.privacy import redact
 from toolkit.safe_csv import neutralise
 from toolkit.settings import Settings
 from toolkit.source import DataSource
-from toolkit.taxonomy import STATUS_LABELS, Cause, Responsibility, label
+from toolkit.taxonomy import STATUS_LABELS, Cause, label
 
 TREND_DAYS = 90
 
@@ -534,19 +534,13 @@ def negatives_by_cause(rep: ShopReport, per_cause: int = 8) -> Html:
             parts.append(
                 f"<tr><td class='num'>{int(r.rating)}</td><td class='review'>"
                 f"{highlighted(r.review_text, r.evidence, rep.redact_pii)}</td>"
-                f"<td>{esc(responsibility(r.responsibility))}<br>"
+                f"<td>{esc(label(r.responsibility))}<br>"
                 f"<span class='muted'>{esc(r.responsibility_reason)}</span></td>"
                 f"<td>{product_title(rep, r.product_id)}</td></tr>"
             )
         more = f"<p class='muted'>... and {len(group) - per_cause} more.</p>" if len(group) > per_cause else ""
         parts.append("</tbody></table>" + more)
     return Html("".join(parts))
-
-
-def responsibility(value: object) -> str:
-    """Who is responsible for a negative, in plain words (the raw value when it is not one of the taxonomy's)."""
-    text = "" if value is None or pd.isna(value) else str(value)
-    return Responsibility(text).label if text in {r.value for r in Responsibility} else text
 
 
 def _flagged(rep: ShopReport, flag: str) -> pd.DataFrame:

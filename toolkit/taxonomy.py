@@ -108,12 +108,14 @@ STATUS_LABELS = {
 
 
 def label(value: object) -> str:
-    """The plain label of a cause, area, status or the values next to them; anything else unchanged.
+    """The plain label of a cause, area, status, responsibility or the values next to them; anything else unchanged.
 
     Examples
     --------
     >>> label("late_chat_response"), label("above_target"), label("unattributed"), label("service")
     ('Late response to chats', 'Above the target', 'No known cause', 'Customer service')
+    >>> label("logistics")
+    "The carrier's (not counted)"
     """
     text = "" if value is None else str(value)
     if text in _CAUSE_LABELS:
@@ -124,6 +126,8 @@ def label(value: object) -> str:
         return STATUS_LABELS[text]
     if text in Area.__members__.values() or text in {a.value for a in Area}:
         return Area(text).label
+    if text in {r.value for r in Responsibility}:
+        return Responsibility(text).label
     return text
 
 
