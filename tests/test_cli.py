@@ -50,6 +50,37 @@ def test_unusable_data_exits_2(tmp_path, capsys):
     assert "the data is not usable: " in err and "orders.csv: no orders row could be used (it has no data rows)" in err
 
 
+def test_rates_says_how_many_rows_it_set_aside(tmp_path, capsys):
+    out = tmp_path / "rates.csv"
+    args = ["--orders", str(CORPUS / "orders.csv"), "--as-of", "2026-10-31", "--out", str(out)]
+    code = main(["rates", *args, "--reviews", str(CORPUS / "rating_0.csv")])
+    err = capsys.readouterr().err
+    assert code == 0 and out.exists()
+    assert "rating_0.csv: 1 of 5 rows set aside, not counted (1 rating: not a whole number of stars 1-5" in err
+
+
+def test_rates_of_unusable_data_exit_2_not_an_empty_table(tmp_path, capsys):
+    orders = tmp_path / "orders.csv"
+    orders.write_text((CORPUS / "orders.csv").read_text().splitlines()[0] + "\n")  # header, no rows
+    out = tmp_path / "rates.csv"
+    code = main(
+        [
+            "rates",
+            "--orders",
+            str(orders),
+            "--reviews",
+            str(CORPUS / "rating_0.csv"),
+            "--as-of",
+            "2026-10-31",
+            "--out",
+            str(out),
+        ]
+    )
+    err = capsys.readouterr().err.strip().splitlines()
+    assert code == 2 and not out.exists()
+    assert len(err) == 1 and err[0].startswith("error: the data is not usable: ") and "orders.csv" in err[0]
+
+
 def test_no_traceback_from_the_console_script():
     proc = subprocess.run(
         [sys.executable, "-m", "toolkit.cli", "validate", "--tz", "Nowhere/Land"], capture_output=True, text=True

@@ -77,6 +77,19 @@ class LoadReport:
                 rows.append({**head, **r._asdict(), "notes": notes})
         return pd.DataFrame(rows)
 
+    def set_aside_summary(self) -> list[str]:
+        """One line per file that had rows set aside: how many, and the commonest reasons (never silent)."""
+        lines = []
+        for f in self.files:
+            if f.set_aside:
+                top = f.reasons.sort_values("count", ascending=False).head(2)
+                why = "; ".join(f"{r.count:,} {r.reason}" for r in top.itertuples(index=False))
+                lines.append(
+                    f"{f.file}: {f.set_aside:,} of {f.rows_read:,} rows set aside, not counted ({why}); "
+                    "`shop-health validate` lists them"
+                )
+        return lines
+
     def to_csv(self, path: str | Path) -> None:
         from toolkit.safe_csv import write_csv
 
