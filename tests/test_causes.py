@@ -289,6 +289,18 @@ def test_overrides_win_and_raw_data_untouched(tmp_path):
     pd.testing.assert_frame_equal(raw, before)
 
 
+def test_a_correction_beats_the_order_facts_and_shows_no_model_words():
+    o = _orders(cancel_reason="Out of stock", shipped_at=pd.NaT, ship_by=TS("2024-03-02", tz="UTC"))
+    rev = pd.DataFrame(
+        {"review_id": ["r1"], "shop_id": ["s"], "order_id": ["o1"], "rating": [1], "review_text": ["never came"]}
+    )
+    plain = classify_reviews(rev, o).iloc[0]
+    assert plain["cause"] == "out_of_stock" and plain["evidence"] != ""
+    ov = pd.DataFrame({"review_id": ["r1"], "cause": ["late_or_wrong_delivery"]})
+    fixed = classify_reviews(rev, o, overrides=ov).iloc[0]
+    assert (fixed["cause"], fixed["source"], fixed["evidence"]) == ("late_or_wrong_delivery", "override", "")
+
+
 def test_override_with_shop_id_only_hits_that_shop():
     pred = pd.DataFrame(
         {

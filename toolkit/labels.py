@@ -74,7 +74,9 @@ def load_overrides(path: str | Path) -> pd.DataFrame:
 
 
 def apply_overrides(predictions: pd.DataFrame, overrides: pd.DataFrame | None) -> pd.DataFrame:
-    """Overwrite cause/area/confidence/source of overridden review ids (matching shop_id when the label has one).
+    """Overwrite cause, area, confidence and source (clearing the evidence) of overridden review ids.
+
+    A label matches on shop_id too when it names one.
 
     Examples
     --------
@@ -101,6 +103,8 @@ def apply_overrides(predictions: pd.DataFrame, overrides: pd.DataFrame | None) -
     out.loc[hit, "area"] = new[hit].map(area_of)
     out.loc[hit, "confidence"] = 1.0
     out.loc[hit, "source"] = "override"
+    if "evidence" in out.columns:  # the model's words did not decide a corrected label: highlight none
+        out.loc[hit, "evidence"] = ""
     return out
 
 

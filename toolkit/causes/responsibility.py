@@ -101,8 +101,17 @@ def assign_responsibility(
     facts = _order_facts(reviews, orders)
     has = lambda k: pd.Series([k in s for s in kinds], dtype=bool)  # noqa: E731
     cancel = facts["cancel_reason"].fillna("").astype(str)
-    stock_cancel = cancel.str.contains(_STOCK) & cause.isin(
-        [Cause.UNSPECIFIED.value, Cause.LATE_OR_WRONG_DELIVERY.value, Cause.OUT_OF_STOCK.value, Cause.OTHER.value]
+    corrected = (
+        predictions["source"].reset_index(drop=True).eq("override")
+        if "source" in predictions.columns
+        else pd.Series(False, index=cause.index)
+    )
+    stock_cancel = (
+        cancel.str.contains(_STOCK)
+        & ~corrected
+        & cause.isin(
+            [Cause.UNSPECIFIED.value, Cause.LATE_OR_WRONG_DELIVERY.value, Cause.OUT_OF_STOCK.value, Cause.OTHER.value]
+        )
     )
     cause_from_order = stock_cancel & (cause != Cause.OUT_OF_STOCK.value)
     cause = cause.where(~stock_cancel, Cause.OUT_OF_STOCK.value)
