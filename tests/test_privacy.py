@@ -33,6 +33,13 @@ PERSONAL = [
     ("giao tới số 12 đường Lê Lợi, Phường Bến Nghé, Quận 1", ["Lê Lợi", "Bến Nghé", "Quận 1"]),
     ("nhà em ở 45/2 hẻm 3 Trần Hưng Đạo", ["45/2", "Trần Hưng Đạo"]),
     ("số CCCD 079203001234 bị lộ", ["079203001234"]),
+    # Philippines
+    ("Blk 5 Lot 12 Brgy. San Isidro, Quezon City po yung address", ["Blk 5", "Lot 12", "San Isidro"]),
+    ("dito sa purok 3 sitio malinis, walang dumating", ["purok 3", "malinis"]),
+    # links to a person's profile or page
+    ("chat me at https://www.facebook.com/juan.dc.92 for refund", ["juan.dc.92", "facebook"]),
+    ("follow instagram.com/siti_shop ya", ["siti_shop"]),
+    ("see www.example-evil.biz/win", ["example-evil"]),
     # contacts (as before)
     ("wa aku 0812-3456-7890 atau email siti.a@mail.co.id, ig @siti_shop", ["0812", "siti.a@", "@siti_shop"]),
     ("call (11) 98765-4321 please", ["98765-4321", "(11)"]),
@@ -45,6 +52,8 @@ ORDINARY = [
     "the 2 Samsung chargers stopped working",
     "chegou em 5 dias, produto ótimo nota 10",
     "hàng tốt, giao 2 ngày, 5 sao",
+    "sira agad after 2 days, hindi maganda ang quality",
+    "a lot of threads came loose, blocked zipper",
 ]
 
 

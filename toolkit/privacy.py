@@ -1,8 +1,9 @@
 """Personal data and invisible characters in untrusted text: what a shared report must never show as written.
 
 - :func:`redact` replaces e-mail addresses, @handles, national ids (Brazil's CPF and CNPJ, Indonesia's NIK, the US
-  SSN, Vietnam's CCCD/CMND), street addresses (Brazilian, Indonesian, US and Vietnamese forms) and phone- or
-  order-number-like digit runs with a label in brackets. Reports apply it to review text unless ``--keep-pii``.
+  SSN, Vietnam's CCCD/CMND), street addresses (Brazilian, Indonesian, US, Vietnamese and Philippine forms), links
+  and phone- or order-number-like digit runs with a label in brackets. Reports apply it to review text unless
+  ``--keep-pii``.
 - :func:`show_controls` makes bidi and zero-width control characters visible (``[U+202E]``), so a shop id or a
   review cannot reorder what a reader sees (``gnp.exe`` shown as ``exe.png``) or hide text. Everything that shows
   untrusted text calls it: HTML escaping (:func:`toolkit.offline_html.esc`), the CSV writer
@@ -52,9 +53,20 @@ _ADDRESSES = [
     r"(?i:\bs[oố]\s*)\d+[a-zA-Z]?(?:/\d+)*(?:\s+(?i:đường|duong|phố|pho|ngõ|ngo|hẻm|hem|kiệt|kiet)\s+[^\n,;]{1,40})?",
     r"\b\d+[a-zA-Z]?(?:/\d+)*\s+(?i:đường|duong|phố|ngõ|ngo|hẻm|hem|kiệt|kiet)\s+[^\n,;]{1,40}",
     r"(?i:\b(?:đường|phố|ngõ|hẻm|kiệt|phường|quận|huyện|xã|thị\s+xã)\s+)[^\n,;]{1,30}?(?=[,;\n]|$)",
+    # Philippines: Blk 5 Lot 12 / Brgy. San Isidro / Purok 3 / Phase 2 Villa Subd.
+    r"(?i:\b(?:blk|block)\b\.?\s*\d+[a-z]?(?:\s*,?\s*(?:lot|l)\b\.?\s*\d+[a-z]?)?)",
+    r"(?i:\b(?:brgy|bgy|barangay|purok|sitio|phase|subd(?:ivision)?)\b\.?\s+)[^\n,;]{1,30}?(?=[,;\n]|$)",
 ]
 
 _PII = [
+    # links (a profile or shop page names a person; a link in a shared page is also a phishing lure)
+    (
+        re.compile(
+            r"(?i:\b(?:https?://|www\.)\S+|\b(?:[\w-]+\.)*(?:facebook|fb|instagram|tiktok|shopee|lazada|"
+            r"tokopedia|wa|t)\.(?:com|me|co\.id|ph|vn|com\.br)/\S*)"
+        ),
+        "[link]",
+    ),
     (re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+"), "[email]"),
     (re.compile(r"(?<!\w)@\w{2,}"), "[handle]"),
     *((re.compile(p), "[id]") for p in _IDS),
@@ -64,7 +76,7 @@ _PII = [
 
 
 def redact(text: str) -> str:
-    """Replace e-mail addresses, @handles, national ids, street addresses and phone- or order-number-like digit runs.
+    """Replace e-mail addresses, @handles, links, national ids, street addresses and phone-like digit runs.
 
     Examples
     --------
