@@ -12,7 +12,7 @@ True
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import pandas as pd
@@ -214,6 +214,8 @@ def load_shop_data(
             raw.frame[FILE_COLUMN] = str(path)
             raws[name] = raw.frame
             reads.append((name, raw))
+    # the load report needs only each file's counts and notes: its raw frame is freed with its table
+    reads = [(name, replace(raw, frame=raw.frame.iloc[:0])) for name, raw in reads]
     dayfirst = _date_order(opts_map, region, raws, derived)
     opts = ParseOptions(check_tz(tz), dayfirst, opts_map.reviews_before_delivery)
     supplied = {"shop_id": shop_id} if shop_id else {}
@@ -236,9 +238,12 @@ def load_shop_data(
         if name not in raws:
             frames[name] = empty_frame(TABLES[name])
             continue
-        raw = raws[name]
+        raw = raws.pop(name)  # the raw strings are not kept past their table (memory: a fleet's orders file)
         path = Path(raw[FILE_COLUMN].iloc[0]) if len(raw) else paths[name]
         plan = to_canonical(raw, name, opts_map, path, supplied)
+        if name == "orders" and "order_id" in raw.columns:
+            raws["orders"] = raw[["order_id", FILE_COLUMN, ROW_COLUMN]]  # for the reviews of set-aside orders
+        del raw
         notes.setdefault(str(path), []).extend(plan.notes)
         canonical = plan.frame
         tmap = opts_map.tables[name]
@@ -274,15 +279,15 @@ def load_shop_data(
 
 
 def _order_rows(raw_orders: pd.DataFrame | None, aside: list[pd.DataFrame]) -> pd.DataFrame:
-    """Every order id in the orders file with the reason its rows were set aside (for reviews of them)."""
+    """The order id of every set-aside orders row, with the reason (for the reviews of those orders)."""
     if raw_orders is None or "order_id" not in raw_orders.columns:
         return pd.DataFrame({"order_id": pd.Series(dtype="str"), "why": pd.Series(dtype="str")})
     ids = raw_orders[["order_id", FILE_COLUMN, ROW_COLUMN]].rename(columns={FILE_COLUMN: "file", ROW_COLUMN: "row"})
     ids["order_id"] = ids["order_id"].astype("str").str.strip()
     reasons = pd.concat(aside) if aside else pd.DataFrame(columns=SET_ASIDE_COLUMNS)
     reasons = reasons[reasons["table"] == "orders"].drop_duplicates(["file", "row"])
-    merged = ids.merge(reasons[["file", "row", "reason"]], on=["file", "row"], how="left")
-    merged["why"] = "orders row " + merged["row"].astype(str) + ": " + merged["reason"].fillna("")
+    merged = ids.merge(reasons[["file", "row", "reason"]], on=["file", "row"], how="inner")
+    merged["why"] = "orders row " + merged["row"].astype(str) + ": " + merged["reason"]
     return merged[["order_id", "why"]]
 
 

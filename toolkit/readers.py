@@ -261,6 +261,9 @@ def read_csv_bytes(
             )
     notes = notes if notes is not None else []
     text = _decode(path, data, notes)
+    # the file's own bytes go to pyarrow when the text is exactly them (no re-encoded copy of a large file)
+    same_bytes = not notes and not data.startswith(b"\xef\xbb\xbf") and not text.startswith("\n")
+    same_bytes = same_bytes and "\x00" not in text and "\r" not in text
     if "\x00" in text:
         notes.append(f"removed {text.count(chr(0))} NUL byte(s)")
         text = text.replace("\x00", "")
@@ -273,23 +276,24 @@ def read_csv_bytes(
             path, "is not text (binary data)", expected="a CSV, Parquet or XLSX export", todo="Re-export the file"
         )
     text = text.lstrip("\n")
-    lines = text.split("\n", _HEADER_SEARCH)[:_HEADER_SEARCH]
+    lines = _head_lines(text, _HEADER_SEARCH)
     delimiter = _sniff_delimiter("\n".join(lines))
     rows = [next(csv.reader([line], delimiter=delimiter), []) for line in lines]
     start = _find_header(rows, known_headers)
     if start:
         delimiter = _sniff_delimiter("\n".join(lines[start:]))
         notes.append(f"header found on line {start + 1} (lines above skipped: {_preview(rows[:start])})")
-        text = text.split("\n", start)[start]
+        text = text[sum(len(line) + 1 for line in lines[:start]) :]
+        same_bytes = False
     if delimiter != ",":
         notes.append(f"delimiter {delimiter!r} detected")
     try:
-        header = next(csv.reader(io.StringIO(text.split("\n", 1)[0]), delimiter=delimiter))
+        header = next(csv.reader(io.StringIO(_head_lines(text, 1)[0]), delimiter=delimiter))
     except (csv.Error, StopIteration):
         raise DataFileError(path, "the header row cannot be read", todo="Re-export the file") from None
     header = [h.strip() for h in header]
     _check_header(path, header)
-    frame, malformed = _parse_fast(text, header, delimiter)
+    frame, malformed = _parse_fast(data if same_bytes else text.encode("utf-8"), header, delimiter)
     if frame is None:
         frame, malformed = _parse_exact(text, header, delimiter)
     if start:
@@ -383,7 +387,20 @@ def _check_header(path: Path, header: list[str]) -> None:
         seen[key] = name
 
 
-def _parse_fast(text: str, header: list[str], delimiter: str) -> tuple[pd.DataFrame | None, list]:
+def _head_lines(text: str, n: int) -> list[str]:
+    """The first ``n`` lines of ``text`` (the last one is the rest when there are fewer), without copying the rest."""
+    lines, pos = [], 0
+    for _ in range(n):
+        end = text.find("\n", pos)
+        if end < 0:
+            lines.append(text[pos:])
+            break
+        lines.append(text[pos:end])
+        pos = end + 1
+    return lines
+
+
+def _parse_fast(data: bytes, header: list[str], delimiter: str) -> tuple[pd.DataFrame | None, list]:
     """pyarrow's parser: fast, but it cannot say which rows it skipped, so any bad row sends us to _parse_exact."""
     bad: list[object] = []
 
@@ -393,7 +410,7 @@ def _parse_fast(text: str, header: list[str], delimiter: str) -> tuple[pd.DataFr
 
     try:
         table = pacsv.read_csv(
-            io.BytesIO(text.encode("utf-8")),
+            pa.BufferReader(data),
             read_options=pacsv.ReadOptions(column_names=header, skip_rows=1, block_size=64 << 20),
             parse_options=pacsv.ParseOptions(
                 delimiter=delimiter, newlines_in_values=True, invalid_row_handler=on_invalid
@@ -406,7 +423,9 @@ def _parse_fast(text: str, header: list[str], delimiter: str) -> tuple[pd.DataFr
         return None, []
     if bad:
         return None, []
-    return table.to_pandas(types_mapper={pa.string(): pd.StringDtype(na_value=float("nan"))}.get), []
+    # self_destruct: each column's Arrow memory is released as it is converted (peak memory on a fleet's file)
+    mapper = {pa.string(): pd.StringDtype(na_value=float("nan"))}.get
+    return table.to_pandas(types_mapper=mapper, split_blocks=True, self_destruct=True), []
 
 
 def _parse_exact(text: str, header: list[str], delimiter: str) -> tuple[pd.DataFrame, list[tuple[int, str]]]:

@@ -381,8 +381,8 @@ def link_reviews(
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Rules between reviews and orders: the order must exist, belong to the shop, and be delivered first.
 
-    ``order_rows`` maps every order id seen in the orders file (accepted or not) to its file row, so that
-    a review of an order that was set aside says so instead of calling the order unknown.
+    ``order_rows`` maps the order id of every set-aside orders row to its file row and reason, so that a review
+    of an order that was set aside says so instead of calling the order unknown.
     """
     if orders is None:
         return reviews, _set_aside(REVIEWS, reviews.iloc[:0], "").drop(columns=_POS)

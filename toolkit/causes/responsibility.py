@@ -29,7 +29,9 @@ def _order_facts(reviews: pd.DataFrame, orders: pd.DataFrame | None) -> pd.DataF
         for c in cols[:4]:
             empty[c] = pd.Series(pd.NaT, index=empty.index, dtype="datetime64[us, UTC]")
         return empty
-    o = orders.copy()
+    # only the reviewed orders' lines and the facts' columns (a fleet's order table is large)
+    o = orders[["shop_id", "order_id", *(c for c in cols if c in orders.columns)]]
+    o = o[o["order_id"].astype(str).isin(set(reviews["order_id"].astype(str)))].copy()
     for c in cols:
         if c not in o.columns:
             o[c] = pd.NaT if c in cols[:4] else None
