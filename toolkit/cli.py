@@ -109,9 +109,7 @@ def _validate(args: argparse.Namespace) -> int:
     if args.report:
         data.report.to_csv(args.report)
         print(f"load report written to {args.report}")
-    if not data.report.usable:
-        print(f"error: the data is not usable: {'; '.join(data.report.problems)}", file=sys.stderr)
-        return EXIT_UNUSABLE
+    data.report.check_usable()
     print(
         f"usable: {len(data.orders):,} order lines, {len(data.reviews):,} reviews, "
         f"{data.orders['shop_id'].nunique():,} shops"

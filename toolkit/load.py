@@ -18,7 +18,7 @@ from pathlib import Path
 import pandas as pd
 
 from toolkit import olist
-from toolkit.errors import DataFileError, ParameterError
+from toolkit.errors import DataFileError, ParameterError, ShopHealthError
 from toolkit.mapping import Mapping, known_headers, load_mapping, to_canonical
 from toolkit.paths import SAMPLES_DIR
 from toolkit.readers import ROW_COLUMN, norm_header, read_table
@@ -76,6 +76,14 @@ class LoadReport:
             for r in f.reasons.itertuples(index=False):
                 rows.append({**head, **r._asdict(), "notes": notes})
         return pd.DataFrame(rows)
+
+    def check_usable(self) -> None:
+        """Raise a one-line error naming why the data cannot be used (no usable orders or reviews)."""
+        if self.problems:
+            raise ShopHealthError(
+                f"the data is not usable: {'; '.join(self.problems)}. The load report (`shop-health validate`) "
+                "gives the reasons"
+            )
 
     def set_aside_summary(self) -> list[str]:
         """One line per file that had rows set aside: how many, and the commonest reasons (never silent)."""

@@ -28,7 +28,7 @@ from typing import Any
 
 import pandas as pd
 
-from toolkit.errors import ShopHealthError, unknown
+from toolkit.errors import unknown
 from toolkit.load import ShopData
 from toolkit.settings import Settings
 from toolkit.source import DataSource
@@ -158,10 +158,7 @@ def analyse(
     source = source if source is not None else DataSource()
     settings = settings if settings is not None else Settings()
     data = source.load(tz=settings.tz, need_orders=need_orders)
-    if not data.report.usable:  # the same rule as `shop-health validate`: never rates of nothing, exit 0
-        raise ShopHealthError(
-            f"the data is not usable: {'; '.join(data.report.problems)}. `shop-health validate` shows the load report"
-        )
+    data.report.check_usable()  # never rates of nothing with exit 0
     overrides = source.overrides()
     first, last = data_range(data, settings.tz)
     warnings = data.report.set_aside_summary()

@@ -262,8 +262,9 @@ def read_csv_bytes(
     notes = notes if notes is not None else []
     text = _decode(path, data, notes)
     # the file's own bytes go to pyarrow when the text is exactly them (no re-encoded copy of a large file)
-    same_bytes = not notes and not data.startswith(b"\xef\xbb\xbf") and not text.startswith("\n")
-    same_bytes = same_bytes and "\x00" not in text and "\r" not in text
+    same_bytes = not (
+        notes or data.startswith(b"\xef\xbb\xbf") or text.startswith("\n") or "\x00" in text or "\r" in text
+    )
     if "\x00" in text:
         notes.append(f"removed {text.count(chr(0))} NUL byte(s)")
         text = text.replace("\x00", "")
@@ -423,9 +424,7 @@ def _parse_fast(data: bytes, header: list[str], delimiter: str) -> tuple[pd.Data
         return None, []
     if bad:
         return None, []
-    # self_destruct: each column's Arrow memory is released as it is converted (peak memory on a fleet's file)
-    mapper = {pa.string(): pd.StringDtype(na_value=float("nan"))}.get
-    return table.to_pandas(types_mapper=mapper, split_blocks=True, self_destruct=True), []
+    return table.to_pandas(types_mapper={pa.string(): pd.StringDtype(na_value=float("nan"))}.get), []
 
 
 def _parse_exact(text: str, header: list[str], delimiter: str) -> tuple[pd.DataFrame, list[tuple[int, str]]]:
