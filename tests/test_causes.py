@@ -331,8 +331,40 @@ def test_artefact_loads_without_network(monkeypatch):
     monkeypatch.setattr(socket, "socket", no_network)
     monkeypatch.setattr(socket, "create_connection", no_network)
     cause_model._load_model_cached.cache_clear()
+    cause_model._encoder.cache_clear()
+    cause_model._embedding.cache_clear()
     model = load_model()
     assert model.predict_proba(["chegou quebrado"]).shape == (1, len(model.classes))
+    both = model.predict_proba(["chegou quebrado", "chegou quebrado"], embed=[True, False])  # the encoder loads too
+    assert both.shape == (2, len(model.classes)) and not np.allclose(both[0], both[1])
+
+
+def test_the_embedding_reads_negatives_without_a_complaint_cue(monkeypatch):
+    seen = []
+    real = cause_model._embeddings
+    monkeypatch.setattr(cause_model, "_embeddings", lambda texts: seen.extend(texts) or real(texts))
+    texts = [
+        "barangnya rusak parah",  # a cue: the rules carry it
+        "kecewa sekali sama tokonya",  # 1 star, no complaint cue: embedded
+        "ga mau beli lagi di sini",  # 2 stars, no cue: embedded
+        "kurang rapi jahitannya",  # 3 stars: n-grams only
+        "ini apa sih gak jelas",  # no stars: embedded
+        "tidak rusak tapi kecewa",  # only a negated cue: embedded
+    ]
+    classify(texts, rating=[1, 1, 2, 3, np.nan, 1])
+    assert seen == [texts[1], texts[2], texts[4], texts[5]]
+    seen.clear()
+    classify(["biasa saja"], rating=[4])
+    assert seen == []
+
+
+def test_a_model_without_an_embedding_head_still_classifies_every_review():
+    from dataclasses import replace
+
+    model = replace(load_model(), emb_coef=None, emb_intercept=None)
+    reviews = pd.DataFrame({"review_id": ["a", "b"], "shop_id": "s", "rating": [1, 5], "review_text": ["rusak", "ok"]})
+    out = classify_reviews(reviews, model=model)
+    assert out["cause"].tolist()[0] == Cause.POOR_QUALITY.value
 
 
 def test_artefact_is_small_and_versioned():

