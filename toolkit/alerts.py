@@ -137,7 +137,8 @@ def alert_days(
      [datetime.date(2024, 5, 3), 'rate_rise', 3.0]]
     """
     w = config.window_days
-    o, r, a = _lazy_all(orders, reviews, attribution)  # one backend for the series and the clusters
+    # one backend for the series and the clusters; stars as floats (same values) so pandas frames go to Polars
+    o, r, a = _lazy_all(orders, _float_stars(reviews), attribution)
     rise = _daily_series(o, r, config, since - timedelta(days=w), a, None)
     x, n = nw.col("seller_negative_reviews").cast(nw.Float64), nw.col("delivered_orders").cast(nw.Float64)
     prev = [c.shift(w).over("shop_id", order_by="as_of").alias(f"_{name}") for name, c in (("x", x), ("n", n))]
@@ -160,6 +161,21 @@ def alert_days(
     cluster = _cause_clusters(o, r, config, since, a, cluster_days, cluster_size)
     out = nw.concat([rise, cluster.select(rise.collect_schema().names())], how="vertical")
     return _same_kind(out.sort("shop_id", "day", "alert", "cause"), orders)
+
+
+def _float_stars(reviews: Frame) -> Frame:
+    """A pandas frame's nullable-integer star columns as float64 (missing: NaN), the dtype that lets
+    :func:`~toolkit.rates._engines._lazy_all` compute on Polars; alert days count rows, so no result changes."""
+    if not isinstance(reviews, pd.DataFrame):
+        return reviews
+    nullable = [
+        c
+        for c in ("rating", "initial_rating")
+        if c in reviews.columns
+        and isinstance(reviews[c].dtype, pd.api.extensions.ExtensionDtype)
+        and reviews[c].dtype.kind in "iu"
+    ]
+    return reviews.astype(dict.fromkeys(nullable, "float64")) if nullable else reviews
 
 
 def _cause_clusters(orders, reviews, config, since, attribution, days: int, size: int) -> nw.LazyFrame:

@@ -180,8 +180,8 @@ def classify_texts(
 def _needs_embedding(stars: float, cues: list[Cue]) -> bool:
     """Whether the embedding head reads this review: a 1-2 star review (or one without stars), whose cause decides
     the SNRR, in which no cue naming a cause fired ("disappointed" names none), so the model decides alone. Where
-    one fired the rules carry the label; embedding those too measured no better out of source (mean macro-F1 0.436 vs 0.438 over en, id, tl, pt,
-    vi) at four times the cost (~40-80 ms a real review on 2 cores)."""
+    one fired the rules carry the label; embedding those too measured no better out of source (``bench_causes.py
+    compare``) at about four times the cost (~40-80 ms a real review on 2 cores)."""
     if stars > 2:
         return False
     unnamed = (POSITIVE, Cause.UNSPECIFIED.value)
