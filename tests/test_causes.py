@@ -1032,3 +1032,26 @@ def test_named_causes_need_their_words(named):
 
     assert decide(0.6) == "poor_quality"
     assert decide(0.9) == named
+
+
+# --- marketplaces' stock review phrases (Shopee's preset tags) name a cause ------------------------------------------
+@pytest.mark.parametrize(
+    ("text", "cause", "responsibility"),
+    [
+        ("Chất lượng sản phẩm rất kém, dùng 2 hôm là hỏng", "poor_quality", "seller"),
+        ("Đóng gói sản phẩm rất kém, hộp bị móp", "damaged_item_or_package", "seller"),
+        ("Thời gian giao hàng rất chậm", "late_or_wrong_delivery", "unknown"),
+        ("nhắn tin mấy lần shop ko thèm trả lời", "late_chat_response", "seller"),
+        ("thái độ phục vụ kém, nói chuyện mất dạy", "inappropriate_review_handling", "seller"),
+        ("bé dùng bị hăm đỏ hết cả người", "product_safety", "seller"),
+        ("hộp không có tem, toàn tiếng Trung", "product_compliance", "seller"),
+        ("Kualitas produk sangat buruk", "poor_quality", "seller"),
+        ("penjual tidak responsif, chat dari kemarin", "late_chat_response", "seller"),
+        ("the seller is unresponsive to my messages", "late_chat_response", "seller"),
+        ("sira pagdating yung item", "damaged_item_or_package", "seller"),
+    ],
+)
+def test_stock_review_phrases_name_their_cause(text, cause, responsibility):
+    out = classify([text], rating=[1])
+    assert (out["cause"].iloc[0], out["responsibility"].iloc[0]) == (cause, responsibility)
+    assert out["evidence"].iloc[0] and out["evidence"].iloc[0].split(";")[0].lower() in text.lower()
