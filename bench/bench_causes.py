@@ -211,13 +211,35 @@ def part_extra(lines: list[str], summary: list[str]) -> None:
         )
 
 
+def _sklearn_features(texts: list[str]):
+    """The n-gram features the baseline model was trained on: scikit-learn's HashingVectorizer (murmurhash)."""
+    import re
+
+    from sklearn.feature_extraction.text import HashingVectorizer
+    from sklearn.preprocessing import normalize
+
+    from toolkit.lexicon import fold
+
+    common = {"n_features": 2**18, "alternate_sign": False, "norm": None, "lowercase": False}
+    chars = HashingVectorizer(analyzer="char_wb", ngram_range=(2, 4), **common)
+    words = HashingVectorizer(analyzer="word", ngram_range=(1, 2), token_pattern=r"(?u)\b\w+\b", **common)
+    folded = [re.sub(r"([^\W\d_])\1{2,}", r"\1\1", fold(t)) for t in texts]
+    x = chars.transform(folded) + words.transform(folded)
+    x.data = np.log1p(x.data)
+    return normalize(x)
+
+
 def part_baseline(lines: list[str], summary: list[str]) -> None:
     from toolkit.causes import MODEL_FILE, REAL_SETS, format_evaluation, load_model, real_labelled
 
     blob = subprocess.run(
         ["git", "show", f"{BASELINE_COMMIT}:toolkit/models/{MODEL_FILE}"], cwd=ROOT, capture_output=True, check=True
     ).stdout
-    with tempfile.TemporaryDirectory() as tmp:
+    from unittest import mock
+
+    from toolkit.causes import model as cause_model
+
+    with tempfile.TemporaryDirectory() as tmp, mock.patch.object(cause_model, "_features", _sklearn_features):
         path = Path(tmp) / MODEL_FILE
         path.write_bytes(blob)
         model = load_model(path)

