@@ -304,6 +304,7 @@ def episodes(
         raise ParameterError(f"--since ({since}) is after --as-of ({config.as_of})")
     parts = []
 
+    reviews = _float_stars(reviews)  # every series below then computes on Polars (see _float_stars)
     raw = _pandas(alert_days(orders, reviews, config, since, attribution, s.sigmas, s.burst_days, s.burst_size))
     raw = raw.rename(columns={"count": "value"})
     if shops is not None:

@@ -32,7 +32,6 @@ from datetime import date, timedelta
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from toolkit.errors import ParameterError
 from toolkit.rates import Z95, attribute_negatives, to_pandas
@@ -146,6 +145,8 @@ def before_after(
         )
     (xb, nb), (xa, na) = counts["before"], counts["after"]
     if nb and na:
+        from scipy import stats  # here, not at the top: only a report with a change date needs it (~1 s import)
+
         _, p_value = stats.fisher_exact([[xb, nb - xb], [xa, na - xa]], alternative="two-sided")
     else:
         p_value = np.nan

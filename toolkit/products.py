@@ -35,7 +35,7 @@ from datetime import timedelta
 
 import numpy as np
 import pandas as pd
-from scipy import optimize, special, stats
+from scipy import optimize, special  # not scipy.stats: its import costs ~1 s of every report
 
 from toolkit.errors import ParameterError
 from toolkit.schema import NEGATIVE_MAX_STARS
@@ -172,7 +172,7 @@ def _variant_rows(window: pd.DataFrame, per: pd.DataFrame, strength: pd.Series) 
     b = (1 - v["_m"]) * v["_s"] + v["reviews"] - v["negative_reviews"]
     v["negative_share"] = v["negative_reviews"] / v["reviews"]
     v["shrunk_negative_rate"] = a / (a + b)
-    v["low"], v["high"] = stats.beta.ppf(0.025, a, b), stats.beta.ppf(0.975, a, b)
+    v["low"], v["high"] = special.betaincinv(a, b, 0.025), special.betaincinv(a, b, 0.975)
     v["expected_excess"] = (v["reviews"] * (v["shrunk_negative_rate"] - v["_mu"])).clip(lower=0)
     v["prior_group"] = "product " + v["product_id"].astype(str)
     v["prior_mean"] = v["_m"]
@@ -247,7 +247,7 @@ def fix_first(
     b = (1 - mu) * s + per["reviews"] - per["negative_reviews"]
     per["negative_share"] = per["negative_reviews"] / per["reviews"]
     per["shrunk_negative_rate"] = a / (a + b)
-    per["low"], per["high"] = stats.beta.ppf(0.025, a, b), stats.beta.ppf(0.975, a, b)
+    per["low"], per["high"] = special.betaincinv(a, b, 0.025), special.betaincinv(a, b, 0.975)
     per["prior_mean"] = mu
     per["expected_excess"] = (per["reviews"] * (per["shrunk_negative_rate"] - mu)).clip(lower=0)
     per["supported"] = per["reviews"] >= fix.min_reviews

@@ -189,7 +189,9 @@ class WarmKernel:
         km = self._ensure()
         kc = km.client()
         kc.start_channels()
-        kc.execute("import toolkit.report, toolkit.charts", silent=True, store_history=False)
+        names = ("report", "charts", "alerts", "compare", "products", "projections")
+        modules = ", ".join(f"toolkit.{m}" for m in names)
+        kc.execute(f"import {modules}", silent=True, store_history=False)  # all that report.build imports
         self._prewarm_client = kc
 
     def execute(self, template: Path, parameters: dict) -> Any:
