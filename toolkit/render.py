@@ -166,8 +166,12 @@ class WarmKernel:
 
         skip_unneeded_imports()  # before papermill imports nbformat and jsonschema
         self.cwd, self.log, self.km, self.runs = cwd, log, None, 0
-        self.engine = _register_engine()
+        self.engine: str | None = None  # registered at the first shop: importing papermill must not delay the kernel
         self._prewarm_client: Any = None
+
+    def _register(self) -> str:
+        self.engine = _register_engine()
+        return self.engine
 
     def _ensure(self) -> Any:
         if self.km is not None and (self.runs >= KERNEL_SHOPS or not self.km.is_alive()):
@@ -203,7 +207,7 @@ class WarmKernel:
             str(template),
             None,
             parameters=parameters,
-            engine_name=self.engine,
+            engine_name=self.engine or self._register(),
             km=km,
             kernel_name="python3",
             progress_bar=False,
@@ -252,6 +256,8 @@ def render_one(
 
     name = safe_name(shop_id)
     log = log or Path(tempfile.gettempdir()) / "shop-health-render.log"
+    if _exporter.cache_info().currsize == 0:  # nbconvert's import and templates load while the kernel works
+        threading.Thread(target=_exporter, daemon=True).start()
     notebook = _warm(Path(template), log).execute(Path(template), {**parameters, "shop_id": shop_id})
     if keep_notebook:
         atomic_write(out_dir / f"{name}.ipynb", nbformat.writes(notebook))
