@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -313,3 +314,31 @@ def test_a_correction_moves_the_report(tmp_path, samples):
     before, after = base.row["seller_negative_reviews"], fixed.row["seller_negative_reviews"]
     assert after == before + 2
     assert pct(fixed.row["snrr"]) in report.headline(fixed) and pct(fixed.row["snrr"]) != pct(base.row["snrr"])
+
+
+def test_the_batch_figures_of_each_shop_equal_those_of_the_shop_alone(samples):
+    """A batch computes the rates, trend, alerts and projections of every shop in one pass and gives each report its
+    shop's rows: each shop's slice must show what that shop's report computes on its own data."""
+    from toolkit.report import FLEET_FIGURES, build, fleet_figures
+
+    batch = replace(samples, figures=fleet_figures(samples))
+    assert set(batch.figures) == set(FLEET_FIGURES)
+    shown = {"episodes": 0, "projection": 0}
+    for shop_id, one in batch.by_shop():
+        alone = build(shop_id, SETTINGS, analysis=replace(one, figures={}))
+        sliced = build(shop_id, SETTINGS, analysis=one)
+        for name in FLEET_FIGURES:
+            mine, theirs = getattr(alone, name), getattr(sliced, name)
+            if mine.empty and theirs.empty:
+                assert list(mine.columns) == list(theirs.columns), (shop_id, name)
+                continue
+            pd.testing.assert_frame_equal(theirs, mine, obj=f"{shop_id} {name}")
+            shown[name] = shown.get(name, 0) + 1
+    assert shown["episodes"] and shown["projection"]  # the samples exercise both, not only empty tables
+    # a slice made for other settings is not used: the report computes its own figures
+    other = SETTINGS.replace(window_days=14)
+    _, one = next(batch.by_shop(["shop-quality"]))
+    o, r, a = one.tables()
+    expected = rates.shop_rates(o, r, other, a, shops=["shop-quality"])["delivered_orders"].iloc[0]
+    assert expected != one.figures["now"]["delivered_orders"].iloc[0]
+    assert build("shop-quality", other, analysis=one).now["delivered_orders"].iloc[0] == expected

@@ -50,6 +50,9 @@ class Analysis:
     data: ShopData
     classified: pd.DataFrame  # toolkit.causes.classify_reviews() of data.reviews, with the labels file applied
     warnings: list[str] = field(default_factory=list)
+    #: figures computed for many shops in one pass (:func:`toolkit.report.fleet_figures`), each table with a
+    #: ``shop_id`` column; :meth:`shop` and :meth:`by_shop` give a slice its shop's rows
+    figures: dict[str, pd.DataFrame] = field(default_factory=dict)
 
     @property
     def shops(self) -> list[str]:
@@ -85,7 +88,8 @@ class Analysis:
         pick = {n: f[f["shop_id"] == shop_id].reset_index(drop=True) for n, f in pick.items()}
         data = ShopData(**pick, set_aside=self.data.set_aside, report=self.data.report, tz=self.data.tz)
         classified = self.classified[self.classified["shop_id"] == shop_id].reset_index(drop=True)
-        return Analysis(self.source, self.settings, data, classified, list(self.warnings))
+        figures = {n: f[f["shop_id"] == shop_id].reset_index(drop=True) for n, f in self.figures.items()}
+        return Analysis(self.source, self.settings, data, classified, list(self.warnings), figures)
 
     def by_shop(self, shops: list[str] | None = None) -> Iterator[tuple[str, Analysis]]:
         """``(shop_id, self.shop(shop_id))`` for each of ``shops`` (default: all), splitting each table once (not
@@ -93,6 +97,7 @@ class Analysis:
         shops = self.check_shops(shops)
         tables = {n: getattr(self.data, n) for n in ("orders", "reviews", "products", "chats")}
         tables["classified"] = self.classified
+        tables.update({f"figures.{n}": f for n, f in self.figures.items()})
         rows = {n: f.groupby("shop_id", sort=False).indices for n, f in tables.items()}  # positions, not copies
         no_rows = self.data.set_aside.iloc[0:0]
         for shop_id in shops:
@@ -101,8 +106,9 @@ class Analysis:
                 for n, f in tables.items()
             }
             classified = part.pop("classified")
+            figures = {n.split(".", 1)[1]: part.pop(n) for n in list(part) if n.startswith("figures.")}
             data = ShopData(**part, set_aside=no_rows, report=self.data.report, tz=self.data.tz)
-            yield shop_id, Analysis(self.source, self.settings, data, classified, list(self.warnings))
+            yield shop_id, Analysis(self.source, self.settings, data, classified, list(self.warnings), figures)
 
     def tables(self, engine: str = "pandas") -> tuple[Any, Any, Any]:
         """``(orders, reviews, attribution)`` as frames of ``engine`` for :mod:`toolkit.rates`: the same rows on

@@ -165,7 +165,8 @@ def scenarios(
                     "top_contributor": top,
                 }
             )
-    return pd.DataFrame(rows, columns=["shop_id", "scenario", "back_under_on", "days", "assumption", "top_contributor"])
+    columns = ["shop_id", "scenario", "back_under_on", "days", "assumption", "top_contributor"]
+    return pd.DataFrame(rows, columns=columns).astype({"days": "Int64"})  # missing: not within the horizon
 
 
 def fix_to_reach(

@@ -78,32 +78,26 @@ def build(
     the bundled samples). With ``changed_on`` and a ``changed_product`` or ``changed_cause`` the report gets a
     "Did the fix work?" section.
     """
-    from toolkit import alerts, compare, products, projections
+    from toolkit import compare, products
 
     if analysis is None:
         analysis = load_cache(cache) if cache else analyse(source, settings)
     full = analysis
     one = analysis.shop(str(shop_id))
     shop, classified, shop_id = one.data, one.classified, str(shop_id)
-    params = settings
-    as_of, window_days, tz = params.as_of, params.window_days, params.tz
-    config = params
-    # the rates of one shop are computed on Polars (same values as pandas, a third of the time on small frames)
+    config = settings
     o, r, a = one.tables("polars")
-    po, pr, pa = one.tables()  # the decision modules (alerts, products, projections, compare) work on pandas
-    since = as_of - timedelta(days=TREND_DAYS - 1)
+    po, pr, pa = one.tables()  # the decision modules (products, compare) work on pandas
+    figures = one.figures
+    if one.settings != settings or figures.get("now", pd.DataFrame()).empty:  # not made by a batch for this shop
+        figures = _figures(one, settings, [shop_id])
     pd_ = rates.to_pandas
     return ShopReport(
         shop_id=shop_id,
-        params=params,
+        params=settings,
         data=shop,
         classified=classified,
-        now=pd_(rates.shop_rates(o, r, config, a, shops=[shop_id])),
-        before=pd_(
-            rates.shop_rates(o, r, params.replace(as_of=as_of - timedelta(days=window_days)), a, shops=[shop_id])
-        ),
-        daily=pd_(rates.daily_rates(o, r, config, since, a, shops=[shop_id])),
-        sps=pd_(rates.sps_negative_rate(o, r, as_of, tz, shops=[shop_id])),
+        **{name: figures[name] for name in FLEET_FIGURES},
         by_cause=pd_(rates.contributions(o, r, config, a, by="cause")),
         by_product=pd_(rates.contributions(o, r, config, a, by="product")),
         room=pd_(rates.headroom(o, r, config, a, shops=[shop_id])),
@@ -113,11 +107,9 @@ def build(
         redact_pii=redact_pii,
         source=full.source.describe(),
         warnings=list(full.warnings),
-        episodes=alerts.episodes(po, pr, config, pa, since=since, shops=[shop_id]),
         fix_list=products.fix_first(
             products.with_variants(pr, po), config, shop.products if not shop.products.empty else None
         ),
-        projection=projections.scenarios(po, pr, config, pa, shops=[shop_id]),
         change=(
             compare.before_after(
                 po,
@@ -133,6 +125,36 @@ def build(
             else None
         ),
     )
+
+
+#: the parts of a report that are one vectorised pass over any number of shops (:func:`fleet_figures`)
+FLEET_FIGURES = ("now", "before", "daily", "sps", "episodes", "projection")
+
+
+def fleet_figures(analysis: Analysis, shops: list[str] | None = None) -> dict[str, pd.DataFrame]:
+    """The rates now and one window earlier, the daily trend, the SPS, the alert episodes and the projections of
+    every shop of ``shops`` (default: all), each computed once for all of them: what :func:`build` shows of a
+    shop, for a batch to compute once and give each report its own rows (``Analysis.figures``)."""
+    return _figures(analysis, analysis.settings, analysis.check_shops(shops))
+
+
+def _figures(analysis: Analysis, settings: Settings, shops: list[str]) -> dict[str, pd.DataFrame]:
+    from toolkit import alerts, projections
+
+    # the rates are computed on Polars (same values as pandas, a third of the time on small frames)
+    o, r, a = analysis.tables("polars")
+    po, pr, pa = analysis.tables()  # the decision modules (alerts, projections) work on pandas
+    as_of, pd_ = settings.as_of, rates.to_pandas
+    since = as_of - timedelta(days=TREND_DAYS - 1)
+    before = settings.replace(as_of=as_of - timedelta(days=settings.window_days))
+    return {
+        "now": pd_(rates.shop_rates(o, r, settings, a, shops=shops)),
+        "before": pd_(rates.shop_rates(o, r, before, a, shops=shops)),
+        "daily": pd_(rates.daily_rates(o, r, settings, since, a, shops=shops)),
+        "sps": pd_(rates.sps_negative_rate(o, r, as_of, settings.tz, shops=shops)),
+        "episodes": alerts.episodes(po, pr, settings, pa, since=since, shops=shops),
+        "projection": projections.scenarios(po, pr, settings, pa, shops=shops),
+    }
 
 
 def save_cache(analysis: Analysis, path: str | Path) -> None:
