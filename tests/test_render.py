@@ -342,3 +342,18 @@ def test_the_batch_figures_of_each_shop_equal_those_of_the_shop_alone(samples):
     expected = rates.shop_rates(o, r, other, a, shops=["shop-quality"])["delivered_orders"].iloc[0]
     assert expected != one.figures["now"]["delivered_orders"].iloc[0]
     assert build("shop-quality", other, analysis=one).now["delivered_orders"].iloc[0] == expected
+
+
+def test_every_chart_of_every_sample_report_is_valid_vega_lite(samples, monkeypatch):
+    """Reports skip Altair's schema validation (toolkit.offline_html.chart_html); this is where it happens."""
+    from toolkit import report
+
+    seen, real = [], report.chart_html
+    monkeypatch.setattr(report, "chart_html", lambda chart: seen.append(chart) or real(chart))
+    for shop_id in samples.shops:
+        rep = report.build(shop_id, SETTINGS, analysis=samples)
+        for section in report.SECTIONS:
+            section(rep)
+    assert len(seen) >= 5 * len(samples.shops)
+    for chart in seen:
+        chart.to_dict(validate=True)  # raises on a spec the Vega-Lite schema rejects
