@@ -1055,3 +1055,20 @@ def test_stock_review_phrases_name_their_cause(text, cause, responsibility):
     out = classify([text], rating=[1])
     assert (out["cause"].iloc[0], out["responsibility"].iloc[0]) == (cause, responsibility)
     assert out["evidence"].iloc[0] and out["evidence"].iloc[0].split(";")[0].lower() in text.lower()
+
+
+def test_repeated_reviews_are_classified_once_with_the_result_each_would_get_alone(monkeypatch):
+    """classify_texts classifies each distinct (text, language hint, stars) once: the repeats must get exactly what
+    they would get alone, stars and hints told apart, and the model must see each distinct text once."""
+    texts = ["", "barang rusak", "", "Produto com defeito!", "barang rusak", "great", "great", "barang rusak"]
+    hints = [None, None, None, None, "id", None, None, None]
+    stars = [5.0, 1.0, 5.0, 1.0, 1.0, 1.0, 5.0, 1.0]
+    seen = []
+    real = cause_rules._classify_distinct
+    monkeypatch.setattr(cause_rules, "_classify_distinct", lambda t, *a: seen.append(list(t)) or real(t, *a))
+    together = cause_rules.classify_texts(texts, hints, ratings=stars)
+    assert sorted(seen[0]) == sorted(["", "barang rusak", "Produto com defeito!", "barang rusak", "great", "great"])
+    for i, text in enumerate(texts):
+        alone = real([text], [hints[i]], None, [stars[i]])[0]
+        assert together[i] == alone, (text, hints[i], stars[i])
+    assert together[5].cause != together[6].cause or together[5].praised != together[6].praised  # stars differ

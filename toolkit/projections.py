@@ -88,7 +88,8 @@ def _window_days(
     first = settings.first_day
     days = pd.date_range(first, settings.as_of, freq="D").date
     o = orders[(orders["shop_id"] == shop) & (orders["order_status"] == "delivered") & orders["delivered_at"].notna()]
-    o = o.assign(day=o["delivered_at"].dt.tz_convert(settings.tz).dt.date).groupby("order_id")["day"].min()
+    # an order's first delivery day: the day of its first delivery time (the day is monotone in the time)
+    o = o.groupby("order_id")["delivered_at"].min().dt.tz_convert(settings.tz).dt.date
     n = o.value_counts().reindex(days, fill_value=0).to_numpy(float)
     neg = negatives[negatives["shop_id"] == shop]
     inflow_first = settings.as_of - timedelta(days=inflow_days - 1)
@@ -131,9 +132,12 @@ def scenarios(
         raise ParameterError(f"by must be 'cause' or 'product', got {by!r}")
     negatives = _seller_negatives(reviews, attribution, settings)
     shops = shops or sorted(set(orders["shop_id"]) | set(reviews["shop_id"]))
+    # each shop's rows by position, found once: a fleet is not scanned once per shop
+    orders_of, negatives_of = (f.groupby("shop_id", sort=False).indices for f in (orders, negatives))
     rows = []
     for shop in shops:
-        n, x, per, (rate, daily) = _window_days(orders, negatives, settings, shop, key)
+        mine = [f.take(at.get(shop, [])) for f, at in ((orders, orders_of), (negatives, negatives_of))]
+        n, x, per, (rate, daily) = _window_days(*mine, settings, shop, key)
         if n.sum() == 0 or x.sum() <= settings.target * n.sum():
             continue
         top = per.index[0] if len(per) else None

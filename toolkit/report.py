@@ -143,18 +143,20 @@ def _figures(analysis: Analysis, settings: Settings, shops: list[str]) -> dict[s
 
     # the rates are computed on Polars (same values as pandas, a third of the time on small frames)
     o, r, a = analysis.tables("polars")
-    po, pr, pa = analysis.tables()  # the decision modules (alerts, projections) work on pandas
     as_of, pd_ = settings.as_of, rates.to_pandas
     since = as_of - timedelta(days=TREND_DAYS - 1)
     before = settings.replace(as_of=as_of - timedelta(days=settings.window_days))
-    return {
+    figures = {
         "now": pd_(rates.shop_rates(o, r, settings, a, shops=shops)),
         "before": pd_(rates.shop_rates(o, r, before, a, shops=shops)),
         "daily": pd_(rates.daily_rates(o, r, settings, since, a, shops=shops)),
         "sps": pd_(rates.sps_negative_rate(o, r, as_of, settings.tz, shops=shops)),
-        "episodes": alerts.episodes(po, pr, settings, pa, since=since, shops=shops),
-        "projection": projections.scenarios(po, pr, settings, pa, shops=shops),
     }
+    del o, r, a  # a fleet's copies go before the decision modules (alerts, projections) make theirs from pandas
+    po, pr, pa = analysis.tables()
+    figures["episodes"] = alerts.episodes(po, pr, settings, pa, since=since, shops=shops)
+    figures["projection"] = projections.scenarios(po, pr, settings, pa, shops=shops)
+    return figures
 
 
 def save_cache(analysis: Analysis, path: str | Path) -> None:

@@ -101,7 +101,7 @@ _PRAISE_MAX_WORDS = 12  # a 1-2 star text up to this long with only praise words
 _PACKING_TAG = f"{Cause.DAMAGED_ITEM_OR_PACKAGE.value}/packing"
 
 
-@dataclass
+@dataclass(slots=True)
 class _TextResult:
     language: str
     cause: str
@@ -131,7 +131,29 @@ def classify_texts(
 
     ``ratings`` (stars, NaN when unknown) are evidence: at 4-5 stars a complaint needs a strong cue or a confident
     model, otherwise the review is read as praise.
+
+    Each distinct (text, language hint, stars) is classified once and its result shared by its repeats: a result
+    depends on nothing else, and most reviews of a real marketplace repeat (in the Olist sample 2,330 of 3,986 have
+    no text; 1,607 distinct pairs are left), so the time and memory follow the distinct reviews.
     """
+    stars = [float("nan")] * len(texts) if ratings is None else [float(r) for r in ratings]
+    keys = list(zip(texts, languages or [None] * len(texts), [None if r != r else r for r in stars], strict=True))
+    distinct = {k: i for i, k in enumerate(dict.fromkeys(keys))}
+    if len(distinct) == len(keys):
+        return _classify_distinct(texts, languages, model, ratings)
+    text_of, hint_of, stars_of = (list(c) for c in zip(*distinct, strict=True))
+    unique = _classify_distinct(
+        text_of, hint_of if languages is not None else None, model, [float("nan") if r is None else r for r in stars_of]
+    )
+    return [unique[distinct[k]] for k in keys]
+
+
+def _classify_distinct(
+    texts: list[str],
+    languages: list[str] | None,
+    model: CauseModel | None,
+    ratings: list[float] | np.ndarray | None,
+) -> list:
     model = model or load_model()
     hints = languages if languages is not None else [None] * len(texts)
     langs = detect_language(texts, hints)
