@@ -11,7 +11,9 @@ Python process (so that its peak memory, ru_maxrss, is its own):
   Polars through Arrow and returned as pandas (``engine`` says which route was taken);
 - ``pandas_only``: the same on the pure pandas route (``toolkit.rates.pandas_on_polars(False)``, the fallback
   when Polars is not importable); not run by default;
-- ``one_shop``: ``shop_rates`` for one shop with 100k order lines (pandas, the 0.1 s goal, conversion included).
+- ``one_shop``: ``shop_rates`` for one shop with 100k order lines (pandas, the 0.1 s goal, conversion included);
+- ``spark``: ``daily_rates`` on PySpark DataFrames over the Parquet files, a ``local[2]`` session with a 1 GB
+  driver heap, the series written to Parquet by Spark (not run by default: ``--cases sql,duckdb,spark``).
 
 Results are appended to bench/results/rates.txt.
 """
@@ -124,6 +126,32 @@ def run_case(case: str, folder: Path, days: int) -> dict:
     cfg = RateConfig(as_of=AS_OF)
     since = AS_OF - timedelta(days=days - 1)
     out: dict = {"case": case}
+    if case == "spark":
+        from pyspark.sql import SparkSession
+
+        # local[2] with a 1 GB driver heap (the JVM fails rather than grow past it); the series is written by Spark
+        # itself, never collected to the driver
+        session = (
+            SparkSession.builder.master("local[2]")
+            .config("spark.driver.memory", "1g")
+            .config("spark.sql.session.timeZone", "UTC")
+            .config("spark.sql.shuffle.partitions", "4")
+            .config("spark.ui.enabled", "false")
+            .getOrCreate()
+        )
+        session.sparkContext.setLogLevel("ERROR")
+        orders = session.read.parquet(str(folder / "orders.parquet"))
+        reviews = session.read.parquet(str(folder / "reviews.parquet"))
+        t = time.perf_counter()
+        daily_rates(orders, reviews, cfg, since=since).write.mode("overwrite").parquet(str(folder / "spark-daily"))
+        out["seconds"] = round(time.perf_counter() - t, 3)
+        import pyarrow.parquet as pq
+
+        table = pq.read_table(folder / "spark-daily")
+        out["rows"] = table.num_rows
+        out["snrr_sum"] = float(np.nansum(table.column("snrr").to_numpy(zero_copy_only=False)))
+        out["peak_rss_mb"] = peak_rss_mb()  # the Python driver process; the JVM's heap is capped at 1 GB
+        return out
     if case in ("duckdb", "sql"):
         con = duckdb.connect()
         con.execute("SET TimeZone = 'UTC'")
@@ -162,7 +190,24 @@ def run_case(case: str, folder: Path, days: int) -> dict:
         out["rows"] = len(res)
     out["seconds"] = round(time.perf_counter() - t, 3)
     out["peak_rss_mb"] = peak_rss_mb()
+    if case == "duckdb":  # kept for the comparison with Spark (after the timing)
+        import pyarrow.parquet as pq
+
+        pq.write_table(table, folder / "duckdb-daily.parquet")
     return out
+
+
+def same_series(folder: Path) -> str:
+    """Whether Spark's daily series equals DuckDB's, row for row (counts exactly, rates to 1e-12)."""
+    import pandas as pd
+
+    frames = [pd.read_parquet(folder / name) for name in ("duckdb-daily.parquet", "spark-daily")]
+    spark, duck = (f.sort_values(["shop_id", "as_of"]).reset_index(drop=True) for f in frames[::-1])
+    try:
+        pd.testing.assert_frame_equal(spark[duck.columns], duck, check_dtype=False, rtol=1e-12)
+    except AssertionError as exc:
+        return f"spark differs from duckdb: {str(exc).splitlines()[0]}"
+    return f"spark equals duckdb: {len(duck):,} rows x {len(duck.columns)} columns"
 
 
 def main() -> None:
@@ -192,8 +237,10 @@ def main() -> None:
                 continue
             results[case] = json.loads(proc.stdout.strip().splitlines()[-1])
             lines.append(json.dumps(results[case]))
+        if "duckdb" in results and "spark" in results:
+            lines.append(same_series(folder))
         if "sql" in results:
-            for case in ("duckdb", "pandas", "pandas_only"):
+            for case in ("duckdb", "pandas", "pandas_only", "spark"):
                 if case in results:
                     ratio = results[case]["seconds"] / results["sql"]["seconds"]
                     lines.append(f"{case} / hand-written SQL = {ratio:.2f}x")
