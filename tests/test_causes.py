@@ -358,13 +358,20 @@ def test_the_embedding_reads_negatives_without_a_complaint_cue(monkeypatch):
     assert seen == []
 
 
-def test_a_model_without_an_embedding_head_still_classifies_every_review():
+def test_a_model_without_an_embedding_head_still_classifies_every_review(monkeypatch):
     from dataclasses import replace
 
     model = replace(load_model(), emb_coef=None, emb_intercept=None)
-    reviews = pd.DataFrame({"review_id": ["a", "b"], "shop_id": "s", "rating": [1, 5], "review_text": ["rusak", "ok"]})
+    monkeypatch.setattr(cause_model, "_embeddings", lambda texts: pytest.fail(f"embedded {texts}"))
+    texts = ["rusak", "kecewa sekali sama tokonya", "ga mau beli lagi di sini", "ini apa sih gak jelas", "ok"]
+    reviews = pd.DataFrame(
+        {"review_id": list("abcde"), "shop_id": "s", "rating": [1, 1, 2, None, 5], "review_text": texts}
+    )
     out = classify_reviews(reviews, model=model)
-    assert out["cause"].tolist()[0] == Cause.POOR_QUALITY.value
+    assert out["cause"].iloc[0] == Cause.POOR_QUALITY.value
+    # the reviews the head would read get one of the 11 causes from the n-gram model instead, never "positive"
+    assert set(out["cause"].iloc[1:4]) <= {c.value for c in Cause}
+    assert out["cause"].iloc[4] in {POSITIVE, *(c.value for c in Cause)}
 
 
 def test_artefact_is_small_and_versioned():
