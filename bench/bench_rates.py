@@ -127,19 +127,13 @@ def run_case(case: str, folder: Path, days: int) -> dict:
     since = AS_OF - timedelta(days=days - 1)
     out: dict = {"case": case}
     if case == "spark":
-        from pyspark.sql import SparkSession
+        from toolkit.rates._engines import spark_session
 
-        # local[2] with a 1 GB driver heap (the JVM fails rather than grow past it); the series is written by Spark
-        # itself, never collected to the driver
-        session = (
-            SparkSession.builder.master("local[2]")
-            .config("spark.driver.memory", "1g")
-            .config("spark.sql.session.timeZone", "UTC")
-            .config("spark.sql.shuffle.partitions", "4")
-            .config("spark.ui.enabled", "false")
-            .getOrCreate()
-        )
+        # the CLI's local[2] session: Spark's default 1 GB driver heap (the JVM fails rather than grow past it); the
+        # series is written by Spark itself, never collected to the driver
+        session = spark_session()
         session.sparkContext.setLogLevel("ERROR")
+        out["driver_heap_mb"] = session.sparkContext._jvm.java.lang.Runtime.getRuntime().maxMemory() / 2**20
         orders = session.read.parquet(str(folder / "orders.parquet"))
         reviews = session.read.parquet(str(folder / "reviews.parquet"))
         t = time.perf_counter()

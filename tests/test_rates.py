@@ -696,13 +696,13 @@ def test_olist_engines_and_daily_consistency(olist):
 def spark():
     from pyspark.sql import SparkSession
 
-    # one local core, little memory, one shuffle partition (the default 200 makes small jobs slow), no web UI;
-    # the session time zone must be UTC (toolkit.rates refuses any other: date casts would shift days)
+    # one local core, one shuffle partition (the default 200 makes small jobs slow), no web UI; Spark's default heap,
+    # since the JVM outlives this session and the CLI's Spark tests in the same worker run in it; the session time
+    # zone must be UTC (toolkit.rates refuses any other: date casts would shift days)
     session = (
         SparkSession.builder.master("local[1]")
         .appName("toolkit-rates-tests")
         .config("spark.sql.session.timeZone", "UTC")
-        .config("spark.driver.memory", "512m")
         .config("spark.sql.shuffle.partitions", "1")
         .config("spark.default.parallelism", "1")
         .config("spark.ui.enabled", "false")
