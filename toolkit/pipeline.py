@@ -97,16 +97,11 @@ class Analysis:
         shops = self.check_shops(shops)
         tables = {n: getattr(self.data, n) for n in ("orders", "reviews", "products", "chats")}
         tables["classified"] = self.classified
-        tables.update({f"figures.{n}": f for n, f in self.figures.items()})
-        rows = {n: f.groupby("shop_id", sort=False).indices for n, f in tables.items()}  # positions, not copies
+        split = [_rows_by_shop(tables), _rows_by_shop(self.figures)]
         no_rows = self.data.set_aside.iloc[0:0]
         for shop_id in shops:
-            part = {
-                n: f.take(rows[n][shop_id]).reset_index(drop=True) if shop_id in rows[n] else f.iloc[0:0]
-                for n, f in tables.items()
-            }
+            part, figures = ({n: take(shop_id) for n, take in frames.items()} for frames in split)
             classified = part.pop("classified")
-            figures = {n.split(".", 1)[1]: part.pop(n) for n in list(part) if n.startswith("figures.")}
             data = ShopData(**part, set_aside=no_rows, report=self.data.report, tz=self.data.tz)
             yield shop_id, Analysis(self.source, self.settings, data, classified, list(self.warnings), figures)
 
@@ -117,6 +112,16 @@ class Analysis:
 
         frames = (self.data.orders, self.data.reviews, self.attribution)
         return tuple(on_engine(f, engine) for f in frames)
+
+
+def _rows_by_shop(frames: dict[str, pd.DataFrame]) -> dict[str, Any]:
+    """For each frame, a function giving one shop's rows (found once by position, not copied per shop)."""
+
+    def taker(frame: pd.DataFrame) -> Any:
+        at = frame.groupby("shop_id", sort=False).indices
+        return lambda shop: frame.take(at[shop]).reset_index(drop=True) if shop in at else frame.iloc[0:0]
+
+    return {n: taker(f) for n, f in frames.items()}
 
 
 def data_range(data: ShopData, tz: str) -> tuple[date | None, date | None]:

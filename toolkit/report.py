@@ -85,7 +85,6 @@ def build(
     full = analysis
     one = analysis.shop(str(shop_id))
     shop, classified, shop_id = one.data, one.classified, str(shop_id)
-    config = settings
     o, r, a = one.tables("polars")
     po, pr, pa = one.tables()  # the decision modules (products, compare) work on pandas
     figures = one.figures
@@ -98,23 +97,23 @@ def build(
         data=shop,
         classified=classified,
         **{name: figures[name] for name in FLEET_FIGURES},
-        by_cause=pd_(rates.contributions(o, r, config, a, by="cause")),
-        by_product=pd_(rates.contributions(o, r, config, a, by="product")),
-        room=pd_(rates.headroom(o, r, config, a, shops=[shop_id])),
-        chats=rates.chat_responsiveness(shop.chats, config) if not shop.chats.empty else pd.DataFrame(),
+        by_cause=pd_(rates.contributions(o, r, settings, a, by="cause")),
+        by_product=pd_(rates.contributions(o, r, settings, a, by="product")),
+        room=pd_(rates.headroom(o, r, settings, a, shops=[shop_id])),
+        chats=rates.chat_responsiveness(shop.chats, settings) if not shop.chats.empty else pd.DataFrame(),
         load_summary=full.data.report.to_frame(),
         derived=list(full.data.report.derived),
         redact_pii=redact_pii,
         source=full.source.describe(),
         warnings=list(full.warnings),
         fix_list=products.fix_first(
-            products.with_variants(pr, po), config, shop.products if not shop.products.empty else None
+            products.with_variants(pr, po), settings, shop.products if not shop.products.empty else None
         ),
         change=(
             compare.before_after(
                 po,
                 pr,
-                config,
+                settings,
                 changed_on,
                 shop_id=shop_id,
                 attribution=pa,

@@ -137,15 +137,17 @@ def classify_texts(
     no text; 1,607 distinct pairs are left), so the time and memory follow the distinct reviews.
     """
     stars = [float("nan")] * len(texts) if ratings is None else [float(r) for r in ratings]
-    keys = list(zip(texts, languages or [None] * len(texts), [None if r != r else r for r in stars], strict=True))
-    distinct = {k: i for i, k in enumerate(dict.fromkeys(keys))}
-    if len(distinct) == len(keys):
-        return _classify_distinct(texts, languages, model, ratings)
-    text_of, hint_of, stars_of = (list(c) for c in zip(*distinct, strict=True))
+    hints = languages or [None] * len(texts)
+    keys = list(zip(texts, hints, (None if r != r else r for r in stars), strict=True))  # NaN != NaN: None
+    first: dict[tuple, int] = {}  # each distinct review's first row
+    for i, key in enumerate(keys):
+        first.setdefault(key, i)
+    rows = list(first.values())
     unique = _classify_distinct(
-        text_of, hint_of if languages is not None else None, model, [float("nan") if r is None else r for r in stars_of]
+        [texts[i] for i in rows], [hints[i] for i in rows] if languages else None, model, [stars[i] for i in rows]
     )
-    return [unique[distinct[k]] for k in keys]
+    result_of = dict(zip(first, unique, strict=True))
+    return [result_of[key] for key in keys]
 
 
 def _classify_distinct(
