@@ -10,7 +10,8 @@ Goals (issue 13, on a 2-core machine): at most 1.5 CPU-s per shop at 63 shops an
 
 Run: ``.venv/bin/python bench/bench_reports.py`` (7 and 63 shops and one shop; about 3 minutes on a quiet machine),
 ``... bench_reports.py 7 63 500`` for the large fleet too, ``--distinct-texts`` to give every copy its own review
-texts (each copy's non-empty texts get `` (k)`` appended) so that nothing is classified once for many shops.
+texts (each copy's non-empty texts get `` (k)`` appended) so that nothing is classified once for many shops,
+``--spark`` to run the batches with ``--engine spark`` (wall time only).
 Results are appended to bench/results/reports.txt with the machine's load average, since the machine is shared.
 """
 
@@ -84,12 +85,14 @@ def batch(tmp: Path, shops: int, extra: tuple[str, ...] = (), distinct: bool = F
     return stats
 
 
-def main(sizes: list[int], distinct: bool = False) -> None:
+def main(sizes: list[int], distinct: bool = False, engine: str = "local") -> None:
     load = " ".join(f"{x:.1f}" for x in os.getloadavg())
     stamp = f"{datetime.now():%Y-%m-%d %H:%M} {platform.node()} ({os.cpu_count()} cores, load {load} at start)"
     lines = [stamp]
     with tempfile.TemporaryDirectory() as folder:
         tmp = Path(folder)
+        if engine == "spark":
+            return spark_batches(tmp, sizes, lines)
         one = one_shop(tmp)
         lines.append(
             f"  report --shop shop-quality, whole process: {one['wall']:.1f} s wall, {one['cpu']:.1f} CPU-s, "
@@ -112,6 +115,23 @@ def main(sizes: list[int], distinct: bool = False) -> None:
     record(RESULTS, "\n".join(lines))
 
 
+def spark_batches(tmp: Path, sizes: list[int], lines: list[str]) -> None:
+    """``report --all --engine spark`` on the CLI's local[2] session: wall time only (Spark's Python workers are
+    the JVM's children, and their CPU time is not reliably handed back to this process's accounting)."""
+    for size in sizes:
+        b = batch(tmp, size, ("--engine", "spark"))
+        n = int(b["shops"])
+        lines.append(
+            f"  report --all --engine spark (local[2], classify and render on executors), {n} shops: "
+            f"{b['wall']:.1f} s wall ({b['wall'] / n:.2f} s/shop; 1,000 shops at this rate: "
+            f"{b['wall'] / n * 1000 / 60:.1f} min), {b['mb_per_report']:.2f} MB/report inlined"
+        )
+    lines.append(f"  load average at the end: {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
+    record(RESULTS, "\n".join(lines))
+
+
 if __name__ == "__main__":
-    args = [a for a in sys.argv[1:] if a != "--distinct-texts"]
-    main([int(a) for a in args] or [7, 63], distinct="--distinct-texts" in sys.argv[1:])
+    flags = {"--distinct-texts", "--spark"}
+    args = [a for a in sys.argv[1:] if a not in flags]
+    engine = "spark" if "--spark" in sys.argv[1:] else "local"
+    main([int(a) for a in args] or [7, 63], distinct="--distinct-texts" in sys.argv[1:], engine=engine)

@@ -1,3 +1,5 @@
+import os
+import sys
 from pathlib import Path
 
 import pytest
@@ -5,6 +7,9 @@ import pytest
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
 OLIST = SHARED / "realdata" / "olist"
+
+# Spark runs Python UDFs and tasks with PYSPARK_PYTHON (default: the first python3 on PATH, not this environment)
+os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
 
 
 @pytest.fixture

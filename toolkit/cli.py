@@ -18,7 +18,7 @@ from pathlib import Path
 from toolkit.errors import ParameterError, ShopHealthError
 from toolkit.mapping import presets
 from toolkit.paths import LABELS_FILE, REPORTS_DIR
-from toolkit.pipeline import ENGINES, Analysis, analyse
+from toolkit.pipeline import BATCH_ENGINES, ENGINES, Analysis, analyse
 from toolkit.safe_csv import write_csv, write_table
 from toolkit.settings import Settings
 from toolkit.source import DataSource
@@ -97,7 +97,10 @@ def settings_from_args(args: argparse.Namespace) -> Settings:
 
 def analyse_args(args: argparse.Namespace, need_orders: bool = True, shops: list[str] | None = None) -> Analysis:
     """The pipeline on the command's data options and settings; its warnings go to standard error."""
-    analysis = analyse(source_from_args(args), settings_from_args(args), need_orders=need_orders, shops=shops)
+    engine = getattr(args, "engine", "local")
+    engine = engine if engine in BATCH_ENGINES else "local"  # Spark classifies too; pandas, Polars, DuckDB: here
+    source, settings = source_from_args(args), settings_from_args(args)
+    analysis = analyse(source, settings, need_orders=need_orders, shops=shops, engine=engine)
     for warning in analysis.warnings:
         print(f"warning: {warning}", file=sys.stderr)
     return analysis
@@ -242,6 +245,7 @@ def _report(args: argparse.Namespace) -> int:
         keep_notebooks=args.keep_notebooks,
         shared_assets=args.shared_assets,
         change=change,
+        engine=args.engine,
     )
     print(f"{len(result.rendered)} report(s) in {result.out_dir}")
     for shop_id, error in sorted(result.failed.items()):
@@ -306,6 +310,16 @@ def _sample_data(args: argparse.Namespace) -> int:
     return 0
 
 
+def _batch_engine_option(p: argparse.ArgumentParser, what: str) -> None:
+    p.add_argument(
+        "--engine",
+        choices=BATCH_ENGINES,
+        default="local",
+        help=f"where the shops are {what}: processes on this machine (default) or Spark executors, the shops "
+        "partitioned across them (the session spark-submit gives, else local[2])",
+    )
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="shop-health", description="Review health of marketplace shops.")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -332,6 +346,7 @@ def build_parser() -> argparse.ArgumentParser:
         "classify", parents=[data, _settings_options(False)], help="root cause and responsibility of every review"
     )
     p.add_argument("--out", default="-", metavar="FILE")
+    _batch_engine_option(p, "classified")
     p.set_defaults(run=_classify)
 
     p = sub.add_parser(
@@ -355,7 +370,8 @@ def build_parser() -> argparse.ArgumentParser:
     which.add_argument("--shop", nargs="+", metavar="ID")
     which.add_argument("--all", action="store_true", help="every shop in the data")
     p.add_argument("--out", default=str(REPORTS_DIR), metavar="DIR")
-    p.add_argument("--workers", type=int, default=2)
+    p.add_argument("--workers", type=int, default=2, help="report processes at once (local engine; default 2)")
+    _batch_engine_option(p, "classified and rendered")
     p.add_argument(
         "--keep-pii",
         action="store_true",

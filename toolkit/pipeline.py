@@ -35,6 +35,14 @@ from toolkit.source import DataSource
 
 ATTRIBUTION_COLUMNS = ["review_id", "shop_id", "cause", "responsibility"]
 ENGINES = ("pandas", "polars", "duckdb", "spark")
+#: where the per-shop work (classifying, rendering) runs: this machine's processes, or Spark executors
+BATCH_ENGINES = ("local", "spark")
+
+
+def check_batch_engine(engine: str) -> str:
+    if engine not in BATCH_ENGINES:
+        raise unknown("engine", engine, list(BATCH_ENGINES))
+    return engine
 
 
 @dataclass
@@ -147,6 +155,7 @@ def analyse(
     need_orders: bool = True,
     model: Any = None,
     shops: list[str] | None = None,
+    engine: str = "local",
 ) -> Analysis:
     """Load ``source``, apply its labels file, classify every review and attribute it; the one way in.
 
@@ -163,8 +172,15 @@ def analyse(
     shops : list of str, optional
         Only these shops (each checked against the data, with "did you mean"): the data is narrowed to them before
         the classification, so one shop's report does not classify the whole fleet. The load report stays whole.
+    engine : str
+        Where the reviews are classified: "local" (this process) or "spark" (shops partitioned across Spark
+        executors, :func:`toolkit._distributed.classify_on_spark`; the same result).
     """
     from toolkit.causes import classify_reviews
+
+    classify = classify_reviews
+    if check_batch_engine(engine) == "spark":
+        from toolkit._distributed import classify_on_spark as classify
 
     source = source if source is not None else DataSource()
     settings = settings if settings is not None else Settings()
@@ -188,10 +204,10 @@ def analyse(
     if shops:
         data = _narrowed(data, Analysis(source, settings, data, pd.DataFrame()).check_shops(shops))
     orders = data.orders if not data.orders.empty else None
-    classified = classify_reviews(
+    classified = classify(
         data.reviews, orders, data.chats, overrides=overrides, as_of=settings.as_of, model=model
     ).reset_index(drop=True)
     return Analysis(source, settings, data, classified, warnings)
 
 
-__all__ = ["Analysis", "analyse", "data_range", "ENGINES"]
+__all__ = ["Analysis", "analyse", "data_range", "ENGINES", "BATCH_ENGINES"]

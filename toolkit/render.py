@@ -54,7 +54,7 @@ import pandas as pd
 from toolkit.offline_html import esc, page, vega_file_name
 from toolkit.paths import REPORT_TEMPLATE as TEMPLATE
 from toolkit.paths import REPORTS_DIR, atomic_write
-from toolkit.pipeline import Analysis
+from toolkit.pipeline import Analysis, check_batch_engine
 from toolkit.privacy import redact
 from toolkit.taxonomy import STATUS_LABELS
 
@@ -390,6 +390,7 @@ def render_reports(
     progress: bool = True,
     keep_notebooks: bool = False,
     shared_assets: bool = False,
+    engine: str = "local",
 ) -> RenderResult:
     """Render the reports of ``shops`` (default: every shop) into ``<out>/<as_of>/`` and write ``index.html``.
 
@@ -399,9 +400,12 @@ def render_reports(
     per report; the reports then only work with that file next to them). ``keep_notebooks`` also keeps the executed
     notebooks (they show the same redacted outputs, and the data's paths in their parameters). ``change``
     (``changed_on`` and ``changed_product`` or ``changed_cause``) adds the "Did the fix work?" section.
+    ``engine`` "spark" renders the shops on Spark executors (:mod:`toolkit._distributed`; ``workers`` is then
+    Spark's), "local" in a pool of ``workers`` processes here.
     """
     from tqdm import tqdm
 
+    check_batch_engine(engine)
     settings = analysis.settings
     shops = analysis.check_shops(shops)
     out_dir = Path(out) / settings.as_of.isoformat()
@@ -422,7 +426,6 @@ def render_reports(
     result = RenderResult(out_dir, out_dir / "index.html")
     with _signals_end_the_run(), _run_folders(out_dir) as (scratch, staging):
         log = scratch / "render.log"
-        slices = _write_slices(analysis, shops, scratch / "slices")
         parameters = {
             **settings.to_parameters(),
             "source": analysis.source.to_parameters(),
@@ -430,10 +433,15 @@ def render_reports(
             "change": dict(change or {}),
         }
         options = {"log": log, "keep_notebook": keep_notebooks, "shared_assets": shared_assets}
-        tasks = [(s, staging, {**parameters, "cache": slices[s]}, template, options) for s in shops]
+        if engine == "spark":
+            outcomes = _spark_outcomes(analysis, shops, parameters, template, options, staging)
+        else:
+            slices = _write_slices(analysis, shops, scratch / "slices")
+            tasks = [(s, staging, {**parameters, "cache": slices[s]}, template, options) for s in shops]
+            outcomes = _run_tasks(tasks, workers, log)
         bar = tqdm(total=len(shops), desc="reports", unit="shop", disable=not progress)
         try:
-            for shop_id, path, error in _run_tasks(tasks, workers, log):
+            for shop_id, path, error in outcomes:
                 if error:
                     result.failed[shop_id] = error
                 else:
@@ -449,6 +457,18 @@ def render_reports(
         atomic_write(staging / "index.html", index_page(fleet, links, result.failed, settings.as_of))
         _publish(staging, out_dir, result)
     return result
+
+
+def _spark_outcomes(
+    analysis: Analysis, shops: list[str], parameters: dict, template: Path, options: dict, staging: Path
+) -> Iterator[tuple[str, str | None, str | None]]:
+    """Each shop rendered on a Spark executor from its own slice; its files written into this run's staging."""
+    from toolkit._distributed import render_on_spark
+
+    for shop_id, files, error in render_on_spark(analysis.by_shop(shops), parameters, template, options):
+        for name, data in files.items():
+            atomic_write(staging / name, data.decode("utf-8"))
+        yield shop_id, None if error else str(staging / f"{safe_name(shop_id)}.html"), error
 
 
 def _run_tasks(tasks: list[tuple], workers: int, log: Path) -> Iterator[tuple[str, str | None, str | None]]:
