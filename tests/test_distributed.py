@@ -125,3 +125,11 @@ def test_cli_classify_and_report_on_spark(tmp_path, capsys):
 def test_an_unknown_engine_is_a_clear_error():
     with pytest.raises(ParameterError, match="did you mean 'spark'"):
         analyse(DataSource(), Settings(AS_OF), engine="sprak")
+
+
+def test_spark_without_pyspark_is_one_clear_line(monkeypatch, capsys):
+    import sys
+
+    monkeypatch.setitem(sys.modules, "pyspark.sql", None)  # as if PySpark were not installed
+    assert main(["classify", "--as-of", "2026-10-31", "--no-labels", "--engine", "spark"]) == 2
+    assert "needs PySpark (pip install 'shop-review-health[spark]')" in capsys.readouterr().err

@@ -21,7 +21,6 @@ from __future__ import annotations
 import os
 import pickle
 import shutil
-import sys
 import tempfile
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -39,7 +38,6 @@ SHOPS_PER_TASK = 8
 def _session() -> Any:
     from toolkit.rates._engines import spark_session
 
-    os.environ.setdefault("PYSPARK_PYTHON", sys.executable)  # a local session's workers run this Python
     return spark_session()
 
 

@@ -89,11 +89,22 @@ def spark_session() -> Any:
     limit, so Spark compiled it only to fall back to the interpreter, and building that source once ran a test's
     driver out of heap; without it the daily series of 1M order lines takes the same time (22.1 s vs 22.8 s).
     """
-    from pyspark.sql import SparkSession
-
+    try:
+        from pyspark.sql import SparkSession
+    except ImportError:
+        raise ParameterError(
+            "--engine spark needs PySpark (pip install 'shop-review-health[spark]') and a Java runtime"
+        ) from None
     active = SparkSession.getActiveSession()
     if active is not None:
         return active
+    import os
+    import shutil
+    import sys
+
+    if not (os.environ.get("JAVA_HOME") or shutil.which("java")):
+        raise ParameterError("--engine spark needs a Java runtime (java on PATH or JAVA_HOME), e.g. OpenJDK 17")
+    os.environ.setdefault("PYSPARK_PYTHON", sys.executable)  # the local workers run this Python, not PATH's python3
     return (
         SparkSession.builder.master("local[2]")
         .appName("shop-health")
