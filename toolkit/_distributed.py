@@ -28,6 +28,8 @@ from typing import Any
 
 import pandas as pd
 
+from toolkit._columns import is_in
+
 #: tasks per executor core in a job: small enough tasks that the cores finish together
 TASKS_PER_CORE = 4
 #: shops a render task takes at most; a job renders cores x TASKS_PER_CORE x SHOPS_PER_TASK shops, and the driver
@@ -63,7 +65,7 @@ def shop_groups(sizes: pd.Series, groups: int) -> list[list[str]]:
 def _rows_of(frame: pd.DataFrame | None, shops: set[str]) -> pd.DataFrame | None:
     if frame is None or "shop_id" not in frame.columns:
         return frame
-    return frame[frame["shop_id"].astype(str).isin(shops)]
+    return frame[is_in(frame["shop_id"].astype(str), shops)]
 
 
 def classify_on_spark(
@@ -90,13 +92,13 @@ def classify_on_spark(
     shop = positions["shop_id"].astype(str)
     reviewed = set(positions["order_id"].dropna().astype(str)) if "order_id" in positions.columns else set()
     if orders is not None and "order_id" in orders.columns:
-        orders = orders[orders["order_id"].astype(str).isin(reviewed)]  # the lines a review can refer to
+        orders = orders[is_in(orders["order_id"].astype(str), reviewed)]  # the lines a review can refer to
     payloads = []
     for group in shop_groups(shop.value_counts(), sc.defaultParallelism * TASKS_PER_CORE):
         members = set(group)
         payloads.append(
             pickle.dumps(
-                (positions[shop.isin(members)], _rows_of(orders, members), _rows_of(chats, members)),
+                (positions[is_in(shop, members)], _rows_of(orders, members), _rows_of(chats, members)),
                 protocol=pickle.HIGHEST_PROTOCOL,
             )
         )

@@ -18,6 +18,7 @@ from pathlib import Path
 import pandas as pd
 
 from toolkit import olist
+from toolkit._columns import is_in
 from toolkit.errors import DataFileError, ParameterError, ShopHealthError
 from toolkit.mapping import Mapping, known_headers, load_mapping, to_canonical
 from toolkit.paths import SAMPLES_DIR
@@ -390,7 +391,7 @@ def _from_order(
     frame = frame.copy()
     for column in columns:
         frame[column] = ids.map(first[column])
-    unknown = ~ids.isin(first.index)
+    unknown = ~is_in(ids, first.index.to_series())
     rows = frame[unknown]
     aside = pd.DataFrame(
         {

@@ -19,6 +19,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from toolkit._columns import is_in
 from toolkit.errors import DataFileError
 from toolkit.readers import ROW_COLUMN, RawTable, read_table
 
@@ -53,7 +54,7 @@ def assemble(paths: dict[str, Path]) -> tuple[dict[str, pd.DataFrame], list[tupl
     for col in ("order_id", "seller_id", "product_id"):
         if col not in it.columns:
             raise DataFileError(items_path, "required column is missing", column=col)
-    unknown = ~it["order_id"].isin(orders.frame["order_id"])
+    unknown = ~is_in(it["order_id"], orders.frame["order_id"])
     aside.append(_aside("items", it[unknown], "order_id: no such order in the orders file"))
     it = it[~unknown]
     it = it.assign(_line=pd.to_numeric(it.get("order_item_id"), errors="coerce")).sort_values(["order_id", "_line"])
@@ -67,7 +68,7 @@ def assemble(paths: dict[str, Path]) -> tuple[dict[str, pd.DataFrame], list[tupl
     lines["quantity"] = lines["quantity"].astype(str)
 
     of = orders.frame
-    no_items = ~of["order_id"].isin(lines["order_id"])
+    no_items = ~is_in(of["order_id"], lines["order_id"])
     aside.append(_aside("orders", of[no_items], "order has no items, so no shop is known"))
     joined = of[~no_items].merge(lines.drop(columns="_line"), on="order_id", how="inner")
     status = joined["order_status"].astype(str).str.strip().str.casefold()
@@ -80,7 +81,7 @@ def assemble(paths: dict[str, Path]) -> tuple[dict[str, pd.DataFrame], list[tupl
     ]
     rv = reviews.frame.merge(first_product, on="order_id", how="left")
     no_shop = rv["seller_id"].isna()
-    known_order = rv["order_id"].isin(of["order_id"])
+    known_order = is_in(rv["order_id"], of["order_id"])
     aside.append(_aside("reviews", rv[no_shop & known_order], "its order has no items, so no shop is known"))
     raws = {"orders": joined, "reviews": rv[~no_shop | ~known_order]}
 
@@ -89,7 +90,7 @@ def assemble(paths: dict[str, Path]) -> tuple[dict[str, pd.DataFrame], list[tupl
         reads.append(("products", products))
         pf = products.frame
         shops = lines[["product_id", "seller_id"]].drop_duplicates()
-        sold = pf["product_id"].isin(shops["product_id"])
+        sold = is_in(pf["product_id"], shops["product_id"])
         aside.append(_aside("products", pf[~sold], "product is in no order item, so no shop is known"))
         pf = pf[sold].merge(shops, on="product_id")
         translation = folder / TRANSLATION_FILE

@@ -294,7 +294,12 @@ def read_csv_bytes(
         raise DataFileError(path, "the header row cannot be read", todo="Re-export the file") from None
     header = [h.strip() for h in header]
     _check_header(path, header)
-    frame, malformed = _parse_fast(data if same_bytes else text.encode("utf-8"), header, delimiter)
+    if same_bytes:  # the text is exactly the file's bytes decoded: not kept beside them while pyarrow parses
+        del text
+        frame, malformed = _parse_fast(data, header, delimiter)
+        text = data.decode("utf-8") if frame is None else ""
+    else:
+        frame, malformed = _parse_fast(text.encode("utf-8"), header, delimiter)
     if frame is None:
         frame, malformed = _parse_exact(text, header, delimiter)
     if start:

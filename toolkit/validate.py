@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 
+from toolkit._columns import is_in
 from toolkit.mapping import Canonical
 from toolkit.readers import ROW_COLUMN
 from toolkit.schema import KIND_DTYPE, KIND_EXPECTED, ORDERS, REVIEWS, Kind, Table, pandera_schema
@@ -387,8 +388,8 @@ def link_reviews(
     if orders is None:
         return reviews, _set_aside(REVIEWS, reviews.iloc[:0], "").drop(columns=_POS)
     aside = []
-    known = reviews["order_id"].isin(orders["order_id"])
-    seen = reviews["order_id"].isin(order_rows["order_id"])
+    known = is_in(reviews["order_id"], orders["order_id"])
+    seen = is_in(reviews["order_id"], order_rows["order_id"])
     missing = ~known & ~seen
     aside.append(
         _set_aside(
@@ -400,19 +401,17 @@ def link_reviews(
         why = order_rows.drop_duplicates("order_id").set_index("order_id")["why"]
         value = reviews.loc[setaside_order, "order_id"].map(why)
         aside.append(_set_aside(REVIEWS, reviews[setaside_order], "its order was set aside", value))
-    shops = orders[["order_id", "shop_id"]].drop_duplicates()
-    pairs = pd.MultiIndex.from_frame(shops)
-    mine = pd.MultiIndex.from_frame(reviews[["order_id", "shop_id"]])
-    wrong_shop = known & ~pd.Series(mine.isin(pairs), index=reviews.index)
+    # the reviewed orders' lines only (a fleet's orders table is several times its reviews): each (order, shop)
+    # pair once, with its first delivery
+    keys = ["order_id", "shop_id"]
+    lines = orders.loc[is_in(orders["order_id"], reviews["order_id"]), [*keys, "delivered_at"]]
+    delivered = lines.groupby(keys, as_index=False, sort=False, dropna=False)["delivered_at"].min()
+    matched = reviews[keys].merge(delivered, how="left", on=keys, indicator=True).set_axis(reviews.index)
+    wrong_shop = known & matched["_merge"].ne("both")
     aside.append(
         _set_aside(REVIEWS, reviews[wrong_shop], "shop_id: not a shop of this order", reviews["shop_id"][wrong_shop])
     )
-
-    delivered = orders.groupby(["order_id", "shop_id"], as_index=False)["delivered_at"].min()
-    delivered_at = reviews[["order_id", "shop_id"]].merge(delivered, how="left", on=["order_id", "shop_id"])[
-        "delivered_at"
-    ]
-    delivered_at.index = reviews.index
+    delivered_at = matched["delivered_at"]
     day = reviews["created_at"].dt.tz_convert(opts.tz).dt.normalize()
     early = known & ~wrong_shop & (day < delivered_at.dt.tz_convert(opts.tz).dt.normalize()).fillna(False)
     if opts.reviews_before_delivery == "set_aside":

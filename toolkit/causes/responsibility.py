@@ -7,6 +7,7 @@ import re
 import numpy as np
 import pandas as pd
 
+from toolkit._columns import is_in
 from toolkit.taxonomy import POSITIVE, Area, Cause, Responsibility
 
 UNSCORED = "unscored"
@@ -31,7 +32,7 @@ def _order_facts(reviews: pd.DataFrame, orders: pd.DataFrame | None) -> pd.DataF
         return empty
     # only the reviewed orders' lines and the facts' columns (a fleet's order table is large)
     o = orders[["shop_id", "order_id", *(c for c in cols if c in orders.columns)]]
-    o = o[o["order_id"].astype(str).isin(set(reviews["order_id"].astype(str)))].copy()
+    o = o[is_in(o["order_id"].astype(str), reviews["order_id"].astype(str))].copy()
     for c in cols:
         if c not in o.columns:
             o[c] = pd.NaT if c in cols[:4] else None
