@@ -1064,6 +1064,22 @@ def test_stock_review_phrases_name_their_cause(text, cause, responsibility):
     assert out["evidence"].iloc[0] and out["evidence"].iloc[0].split(";")[0].lower() in text.lower()
 
 
+@pytest.mark.parametrize(
+    ("text", "cause"),
+    [
+        ("the zipper got stuck the first time i wore it", "poor_quality"),
+        ("my order is stuck in transit for two weeks", "late_or_wrong_delivery"),
+        ("the material felt like fake leather, cheap", "poor_quality"),
+        ("this is fake, not the original brand", "product_compliance"),
+        ("the side zipper left bruises on my hip", "product_safety"),
+    ],
+)
+def test_english_words_of_other_languages_and_materials_do_not_decide_the_cause(text, cause):
+    """"stuck" is a delivery word in Indonesian and Malay lists, but in English text a product part gets stuck (a
+    parcel is "stuck in transit"); "fake leather" names a material, not a counterfeit."""
+    assert classify([text], rating=[1])["cause"].iloc[0] == cause
+
+
 def test_repeated_reviews_are_classified_once_with_the_result_each_would_get_alone(monkeypatch):
     """classify_texts classifies each distinct (text, language hint, stars) once: the repeats must get exactly what
     they would get alone, stars and hints told apart, and the model must see each distinct text once."""
