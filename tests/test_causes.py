@@ -1072,11 +1072,14 @@ def test_stock_review_phrases_name_their_cause(text, cause, responsibility):
         ("the material felt like fake leather, cheap", "poor_quality"),
         ("this is fake, not the original brand", "product_compliance"),
         ("the side zipper left bruises on my hip", "product_safety"),
+        ("Barang yang dikirimkan tidak sesuai dengan orderan saya", "late_or_wrong_delivery"),
+        ("ga sesuai warna pesanan", "late_or_wrong_delivery"),
     ],
 )
-def test_english_words_of_other_languages_and_materials_do_not_decide_the_cause(text, cause):
-    """"stuck" is a delivery word in Indonesian and Malay lists, but in English text a product part gets stuck (a
-    parcel is "stuck in transit"); "fake leather" names a material, not a counterfeit."""
+def test_cue_words_are_read_in_their_language_and_context(text, cause):
+    """The word "stuck" is a delivery word in Indonesian and Malay lists, but in English text a product part gets
+    stuck (a parcel is "stuck in transit"); "fake leather" names a material, not a counterfeit; an Indonesian order
+    that is "tidak sesuai dengan orderan" is a wrong item sent."""
     assert classify([text], rating=[1])["cause"].iloc[0] == cause
 
 

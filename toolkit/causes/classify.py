@@ -43,7 +43,7 @@ _RULE_WEIGHT = {
     Cause.DAMAGED_ITEM_OR_PACKAGE.value: 1.1,
     Cause.NOT_AS_DESCRIBED.value: 1.1,
     Cause.POOR_QUALITY.value: 1.0,
-    Cause.LATE_OR_WRONG_DELIVERY.value: 1.0,
+    Cause.LATE_OR_WRONG_DELIVERY.value: 0.95,  # below the product causes: a tie goes to the product (POLICY.md)
     Cause.OTHER.value: 0.7,
     Cause.LATE_CHAT_RESPONSE.value: 0.45,
     Cause.UNSPECIFIED.value: 0.3,
