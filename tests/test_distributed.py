@@ -31,9 +31,9 @@ def spark():
     pytest.importorskip("pyspark")
     if not shutil.which("java"):
         pytest.skip("Spark needs a Java runtime (apt-get install default-jre-headless)")
-    from toolkit._distributed import _session
+    from toolkit.rates._engines import spark_session
 
-    yield _session()
+    yield spark_session()
 
 
 @pytest.fixture(scope="module")
@@ -97,7 +97,7 @@ def test_reports_rendered_on_spark_equal_those_rendered_here(tmp_path, samples):
     pages = _pages(spark.out_dir)
     assert pages == _pages(here.out_dir)
     assert {f"{safe_name(s)}.{ext}" for s in shops for ext in ("html", "ipynb")} < set(pages)
-    assert not list(spark.out_dir.glob(".*")) or [p.name for p in spark.out_dir.glob(".*")] == [".lock"]
+    assert [p.name for p in spark.out_dir.glob(".*")] in ([], [".lock"])  # no staging or half file left
 
 
 def test_a_shop_failing_on_an_executor_is_reported_and_the_others_render(tmp_path, samples):

@@ -29,18 +29,13 @@ from typing import Any
 import pandas as pd
 
 from toolkit._columns import is_in
+from toolkit.rates._engines import spark_session
 
 #: tasks per executor core in a job: small enough tasks that the cores finish together
 TASKS_PER_CORE = 4
 #: shops a render task takes at most; a job renders cores x TASKS_PER_CORE x SHOPS_PER_TASK shops, and the driver
 #: holds one job's slices and pages at a time (each executor core runs its tasks one after another on its kernel)
 SHOPS_PER_TASK = 8
-
-
-def _session() -> Any:
-    from toolkit.rates._engines import spark_session
-
-    return spark_session()
 
 
 def shop_groups(sizes: pd.Series, groups: int) -> list[list[str]]:
@@ -84,8 +79,7 @@ def classify_on_spark(
 
     if reviews.empty:
         return classify_reviews(reviews, orders, chats, overrides, as_of, model)
-    session = _session()
-    sc = session.sparkContext
+    sc = spark_session().sparkContext
     if as_of is None and "created_at" in reviews.columns:
         as_of = pd.to_datetime(reviews["created_at"], utc=True, errors="coerce").max()
     positions = reviews.set_axis(pd.RangeIndex(len(reviews)))
@@ -121,7 +115,8 @@ def classify_on_spark(
 
 
 def _render_shops(items: Iterable[tuple[str, bytes]], parameters: dict, template: str, options: dict) -> Iterator:
-    """On an executor: render each ``(shop_id, slice)`` on this worker's warm kernel; ``(shop_id, files, error)``."""
+    """On an executor: render each ``(shop_id, slice)`` on this worker's warm kernel; ``(shop_id, files, page,
+    error)``, ``page`` the name of the shop's HTML file among ``files``."""
     from toolkit.render import _render_task
 
     for shop_id, data in items:
@@ -130,19 +125,20 @@ def _render_shops(items: Iterable[tuple[str, bytes]], parameters: dict, template
             cache = task / "slice.pkl"
             cache.write_bytes(data)
             args = (shop_id, task, {**parameters, "cache": str(cache)}, Path(template), options)
-            error = _render_task(args)[2]
+            _, page, error = _render_task(args)
             files = {} if error else {p.name: p.read_bytes() for p in task.iterdir() if p.name != cache.name}
-            yield shop_id, files, error
+            yield shop_id, files, None if error else Path(page).name, error
         finally:
             shutil.rmtree(task, ignore_errors=True)
 
 
 def render_on_spark(
     slices: Iterable[tuple[str, Any]], parameters: dict, template: Path, options: dict
-) -> Iterator[tuple[str, dict[str, bytes], str | None]]:
-    """Render each ``(shop_id, analysis slice)`` on Spark executors; ``(shop_id, {file name: bytes}, error)`` for
-    each shop, a batch at a time (the driver holds one batch's slices and pages)."""
-    sc = _session().sparkContext
+) -> Iterator[tuple[str, dict[str, bytes], str | None, str | None]]:
+    """Render each ``(shop_id, analysis slice)`` on Spark executors; ``(shop_id, {file name: bytes}, page, error)``
+    for each shop (``page``: its HTML file's name), a batch at a time (the driver holds one batch's slices and
+    pages)."""
+    sc = spark_session().sparkContext
     tasks = max(1, sc.defaultParallelism * TASKS_PER_CORE)
     options = {**options, "log": Path(os.devnull)}  # the driver's scratch is not on the executors
     batch: list[tuple[str, bytes]] = []

@@ -98,7 +98,8 @@ def settings_from_args(args: argparse.Namespace) -> Settings:
 def analyse_args(args: argparse.Namespace, need_orders: bool = True, shops: list[str] | None = None) -> Analysis:
     """The pipeline on the command's data options and settings; its warnings go to standard error."""
     engine = getattr(args, "engine", "local")
-    engine = engine if engine in BATCH_ENGINES else "local"  # Spark classifies too; pandas, Polars, DuckDB: here
+    # rates on pandas, Polars or DuckDB classify in this process; --engine spark classifies on Spark too
+    engine = engine if engine in BATCH_ENGINES else "local"
     source, settings = source_from_args(args), settings_from_args(args)
     analysis = analyse(source, settings, need_orders=need_orders, shops=shops, engine=engine)
     for warning in analysis.warnings:

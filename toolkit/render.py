@@ -465,10 +465,10 @@ def _spark_outcomes(
     """Each shop rendered on a Spark executor from its own slice; its files written into this run's staging."""
     from toolkit._distributed import render_on_spark
 
-    for shop_id, files, error in render_on_spark(analysis.by_shop(shops), parameters, template, options):
+    for shop_id, files, html, error in render_on_spark(analysis.by_shop(shops), parameters, template, options):
         for name, data in files.items():
             atomic_write(staging / name, data.decode("utf-8"))
-        yield shop_id, None if error else str(staging / f"{safe_name(shop_id)}.html"), error
+        yield shop_id, None if html is None else str(staging / html), error
 
 
 def _run_tasks(tasks: list[tuple], workers: int, log: Path) -> Iterator[tuple[str, str | None, str | None]]:
