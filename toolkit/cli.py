@@ -102,9 +102,13 @@ def analyse_args(args: argparse.Namespace, need_orders: bool = True, shops: list
     engine = engine if engine in BATCH_ENGINES else "local"
     source, settings = source_from_args(args), settings_from_args(args)
     analysis = analyse(source, settings, need_orders=need_orders, shops=shops, engine=engine)
-    for warning in analysis.warnings:
-        print(f"warning: {warning}", file=sys.stderr)
+    _warn(analysis.warnings)
     return analysis
+
+
+def _warn(warnings: list[str]) -> None:
+    for warning in warnings:
+        print(f"warning: {warning}", file=sys.stderr)
 
 
 def _validate(args: argparse.Namespace) -> int:
@@ -224,8 +228,6 @@ def _report(args: argparse.Namespace) -> int:
         raise ParameterError("name the shops with --shop ID ... or pass --all")
     if args.shop and (len(args.shop) == 1 or args.workers <= 1):
         start_kernel_early()  # it starts and imports while this process loads and classifies
-    analysis = analyse_args(args, shops=args.shop)  # only the shops asked for are classified
-    shops = None if args.all else analysis.check_shops(args.shop)
     change = {}
     if args.changed_on:
         if not (args.changed_product or args.changed_cause):
@@ -237,17 +239,24 @@ def _report(args: argparse.Namespace) -> int:
         }
     elif args.changed_product or args.changed_cause:
         raise ParameterError("--changed-product/--changed-cause need --changed-on YYYY-MM-DD")
-    result = render_reports(
-        analysis,
-        shops=shops,
-        out=args.out,
-        workers=args.workers,
-        redact_pii=not args.keep_pii,
-        keep_notebooks=args.keep_notebooks,
-        shared_assets=args.shared_assets,
-        change=change,
-        engine=args.engine,
-    )
+    options = {
+        "out": args.out,
+        "workers": args.workers,
+        "redact_pii": not args.keep_pii,
+        "keep_notebooks": args.keep_notebooks,
+        "shared_assets": args.shared_assets,
+        "change": change,
+        "engine": args.engine,
+    }
+    if args.all:  # a large fleet is loaded, classified and rendered part by part (toolkit.parts)
+        from toolkit.parts import fleet_analysis
+
+        with fleet_analysis(source_from_args(args), settings_from_args(args), engine=args.engine) as fleet:
+            _warn(fleet.warnings)
+            result = render_reports(fleet, **options)
+    else:
+        analysis = analyse_args(args, shops=args.shop)  # only the shops asked for are classified
+        result = render_reports(analysis, shops=analysis.check_shops(args.shop), **options)
     print(f"{len(result.rendered)} report(s) in {result.out_dir}")
     for shop_id, error in sorted(result.failed.items()):
         print(f"FAILED {shop_id}: {error}", file=sys.stderr)

@@ -12,6 +12,7 @@ True
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -29,7 +30,8 @@ from toolkit.validate import (
     FILE_COLUMN,
     SET_ASIDE_COLUMNS,
     ParseOptions,
-    detect_date_order,
+    date_order_evidence,
+    date_order_of,
     link_reviews,
     validate_table,
 )
@@ -180,6 +182,8 @@ def load_shop_data(
     region: str | None = None,
     handling_days: float | None = None,
     delivery_days: float | None = None,
+    file_names: dict[str, str] | None = None,
+    date_evidence: dict[tuple[str, str], dict] | None = None,
 ) -> ShopData:
     """Read, map and validate the exports; with no paths at all, the bundled samples.
 
@@ -205,6 +209,11 @@ def load_shop_data(
     handling_days, delivery_days : float, optional
         Override the mapping's handling time (ship-by = payment + days) and delivery time (delivered =
         shipped + days) where an export lacks those facts.
+    file_names, date_evidence : optional
+        For a fleet read in parts (:mod:`toolkit.parts`): the files the part files came from (each table's name, as
+        the load report and every set-aside row name it), and the date-order evidence of every row of the fleet
+        (:func:`toolkit.validate.date_order_evidence` by table and header), so that every part reads its dates in
+        the order the whole files show.
     """
     opts_map = load_mapping(preset, mapping)
     given = {"orders": orders, "reviews": reviews, "products": products, "chats": chats}
@@ -212,6 +221,7 @@ def load_shop_data(
     for option, value in (("--handling-days", handling_days), ("--delivery-days", delivery_days)):
         if value is not None and not 0 <= value <= 365:
             raise ParameterError(f"{option} must be a number of days between 0 and 365, not {value!r}")
+    origin = {name: Path((file_names or {}).get(name, path)) for name, path in paths.items()}
     derived: list[str] = []
     raws, reads, aside = {}, [], []
     if opts_map.adapter == "olist":
@@ -219,13 +229,16 @@ def load_shop_data(
     else:
         for name, path in paths.items():
             tmap = opts_map.tables[name]
-            raw = read_table(path, sheet=tmap.sheet, known_headers=known_headers(opts_map, name))
-            raw.frame[FILE_COLUMN] = str(path)
+            raw = read_table(path, tmap.sheet, known_headers(opts_map, name), whole_file=not file_names)
+            raw.path = origin[name]
+            raw.frame[FILE_COLUMN] = str(raw.path)
             raws[name] = raw.frame
             reads.append((name, raw))
     # the load report needs only each file's counts and notes: its raw frame is freed with its table
     reads = [(name, replace(raw, frame=raw.frame.iloc[:0])) for name, raw in reads]
-    dayfirst = _date_order(opts_map, region, raws, derived)
+    if date_evidence is None:
+        date_evidence = {} if region else _evidence(opts_map, raws)
+    dayfirst = _date_order(opts_map, region, date_evidence, derived)
     opts = ParseOptions(check_tz(tz), dayfirst, opts_map.reviews_before_delivery)
     supplied = {"shop_id": shop_id} if shop_id else {}
     if not shop_id and _names_no_shop(opts_map, raws):
@@ -248,7 +261,7 @@ def load_shop_data(
             frames[name] = empty_frame(TABLES[name])
             continue
         raw = raws.pop(name)  # the raw strings are not kept past their table (memory: a fleet's orders file)
-        path = Path(raw[FILE_COLUMN].iloc[0]) if len(raw) else paths[name]
+        path = Path(raw[FILE_COLUMN].iloc[0]) if len(raw) else origin[name]
         plan = to_canonical(raw, name, opts_map, path, supplied)
         if name == "orders" and "order_id" in raw.columns:
             raws["orders"] = raw[["order_id", FILE_COLUMN, ROW_COLUMN]]  # for the reviews of set-aside orders
@@ -324,18 +337,79 @@ def _report(reads, frames, set_aside: pd.DataFrame, notes: dict[str, list[str]],
         files.append(
             FileReport(name, file, raw.rows_read, raw.rows_read - n_aside, n_aside, reasons, notes.get(file, []))
         )
+    return LoadReport(files, _problems(files, frames["orders"].empty, need_orders))
+
+
+def _problems(files: list[FileReport], no_orders: bool, need_orders: bool) -> list[str]:
+    """Why the data cannot be used: a file of orders or reviews with no usable row, no usable order at all."""
     problems = []
     for f in files:
         if f.table in ("orders", "reviews") and f.accepted == 0:
             why = f"; the commonest reason: {f.reasons['reason'].iloc[0]}" if len(f.reasons) else ""
             empty = " (it has no data rows)" if f.rows_read == 0 else ""
             problems.append(f"{f.file}: no {f.table} row could be used{empty}{why}")
-    if need_orders and frames["orders"].empty and not any("orders" in p for p in problems):
+    if need_orders and no_orders and not any("orders" in p for p in problems):
         problems.append("no order row could be used; see the reasons above")
-    return LoadReport(files, problems)
+    return problems
 
 
-def _date_order(mapping: Mapping, region: str | None, raws: dict[str, pd.DataFrame], derived: list[str]) -> bool:
+#: a count in a line of the load report (``orders.order_status: 1,234 row(s) delivered by ...``)
+_COUNT = re.compile(r"\d[\d,]*(?= (?:identical )?row\(s\))")
+
+
+def merge_reports(reports: list[LoadReport], need_orders: bool = True) -> LoadReport:
+    """The load report of files read in parts (:mod:`toolkit.parts`): each file's rows, reasons and counted lines
+    summed over the parts (a part holds each row of a file at most once), its notes and lines said once."""
+    by_file: dict[tuple[str, str], list[FileReport]] = {}
+    for report in reports:
+        for f in report.files:
+            by_file.setdefault((f.table, f.file), []).append(f)
+    files = [_merged_file(parts) for parts in by_file.values()]
+    derived = _merged_lines([line for r in reports for line in r.derived])
+    orders = sum(f.accepted for f in files if f.table == "orders")
+    return LoadReport(files, _problems(files, orders == 0, need_orders), derived)
+
+
+def _merged_file(parts: list[FileReport]) -> FileReport:
+    first, rows = parts[0], sum(f.rows_read for f in parts)
+    reasons = pd.concat([f.reasons.assign(_part=k) for k, f in enumerate(parts)], ignore_index=True)
+    merged = []
+    for reason, group in reasons.groupby("reason", sort=False):
+        examples = sorted({int(n) for e in group["example_rows"] for n in str(e).split(", ") if n})
+        first_value = group.assign(_first=[int(str(e).split(",")[0]) for e in group["example_rows"]])
+        merged.append(
+            {
+                "reason": reason,
+                "count": int(group["count"].sum()),
+                "example_rows": ", ".join(map(str, examples[:EXAMPLES])),
+                "example_value": first_value.sort_values("_first")["example_value"].iloc[0],
+            }
+        )
+    frame = pd.DataFrame(merged, columns=list(first.reasons.columns))
+    frame = frame.sort_values("count", ascending=False, kind="stable").reset_index(drop=True)
+    # a part without rows of the file says nothing of the file ("no data rows")
+    notes = [n for f in parts if f.rows_read or not rows for n in f.notes]
+    aside = sum(f.set_aside for f in parts)
+    return FileReport(first.table, first.file, rows, rows - aside, aside, frame, list(dict.fromkeys(notes)))
+
+
+def _merged_lines(lines: list[str]) -> list[str]:
+    """Lines said once, the counts of a line said by several parts summed."""
+    counts: dict[str, list[int]] = {}
+    for line in lines:
+        numbers = [int(n.replace(",", "")) for n in _COUNT.findall(line)]
+        template = _COUNT.sub("\0", line)
+        counts[template] = [a + b for a, b in zip(counts.get(template, [0] * len(numbers)), numbers, strict=True)]
+    out = []
+    for template, total in counts.items():
+        pieces = template.split("\0")
+        out.append(pieces[0] + "".join(f"{n:,}{rest}" for n, rest in zip(total, pieces[1:], strict=True)))
+    return out
+
+
+def _date_order(
+    mapping: Mapping, region: str | None, evidence: dict[tuple[str, str], dict], derived: list[str]
+) -> bool:
     """Day first or month first: the region's (``--region``), else as the data shows it, else the mapping's."""
     if region:
         code = region.strip().upper()
@@ -348,19 +422,31 @@ def _date_order(mapping: Mapping, region: str | None, raws: dict[str, pd.DataFra
         return dayfirst
     if not mapping.regions:
         return mapping.dayfirst
-    for name in ("orders", "reviews"):
-        if name not in raws:
-            continue
-        frame = raws[name]
-        headers = [h for h in mapping.tables[name].columns.get("created_at", ()) if h in frame.columns]
-        for header in headers:
-            dayfirst, why = detect_date_order(frame[header])
-            if dayfirst is not None:
-                derived.append(f"dates: {why} in {name} '{header}' (pass --region to set it)")
-                return dayfirst
+    for (name, header), seen in evidence.items():
+        dayfirst, why = date_order_of(seen)
+        if dayfirst is not None:
+            derived.append(f"dates: {why} in {name} '{header}' (pass --region to set it)")
+            return dayfirst
     order = "day" if mapping.dayfirst else "month"
     derived.append(f"dates: {order} first (the mapping's default; the data does not tell; pass --region to set it)")
     return mapping.dayfirst
+
+
+def date_headers(mapping: Mapping, name: str, columns: list[str]) -> list[str]:
+    """The headers among ``columns`` whose dates tell the date order (orders' and reviews' creation times)."""
+    return [h for h in mapping.tables[name].columns.get("created_at", ()) if h in columns]
+
+
+def _evidence(mapping: Mapping, raws: dict[str, pd.DataFrame]) -> dict[tuple[str, str], dict]:
+    """What the files' dates show of the date order, by table and header, in the order they are consulted."""
+    if not mapping.regions:
+        return {}
+    return {
+        (name, header): date_order_evidence(raws[name][header])
+        for name in ("orders", "reviews")
+        if name in raws
+        for header in date_headers(mapping, name, list(raws[name].columns))
+    }
 
 
 def _names_no_shop(mapping: Mapping, raws: dict[str, pd.DataFrame]) -> bool:

@@ -29,7 +29,7 @@ from typing import Any
 import pandas as pd
 
 from toolkit.errors import unknown
-from toolkit.load import ShopData
+from toolkit.load import LoadReport, ShopData
 from toolkit.settings import Settings
 from toolkit.source import DataSource
 
@@ -43,6 +43,18 @@ def check_batch_engine(engine: str) -> str:
     if engine not in BATCH_ENGINES:
         raise unknown("engine", engine, list(BATCH_ENGINES))
     return engine
+
+
+def check_shops(known: list[str], shops: list[str] | None) -> list[str]:
+    """``shops`` (default: all ``known``), each checked against ``known``, with "did you mean" when one is not."""
+    if not shops:
+        return known
+    wanted = list(dict.fromkeys(str(s) for s in shops))
+    names = set(known)
+    for shop in wanted:
+        if shop not in names:
+            raise unknown("shop", shop, known)
+    return wanted
 
 
 @dataclass
@@ -69,15 +81,7 @@ class Analysis:
 
     def check_shops(self, shops: list[str] | None) -> list[str]:
         """``shops`` (default: every shop) after checking each is in the data; "did you mean" when one is not."""
-        known = self.shops
-        if not shops:
-            return known
-        wanted = list(dict.fromkeys(str(s) for s in shops))
-        names = set(known)
-        for shop in wanted:
-            if shop not in names:
-                raise unknown("shop", shop, known)
-        return wanted
+        return check_shops(self.shops, shops)
 
     @property
     def attribution(self) -> pd.DataFrame:
@@ -176,19 +180,21 @@ def analyse(
         Where the reviews are classified: "local" (this process) or "spark" (shops partitioned across Spark
         executors, :func:`toolkit._distributed.classify_on_spark`; the same result).
     """
-    from toolkit.causes import classify_reviews
-
-    classify = classify_reviews
-    if check_batch_engine(engine) == "spark":
-        from toolkit._distributed import classify_on_spark as classify
-
+    check_batch_engine(engine)
     source = source if source is not None else DataSource()
     settings = settings if settings is not None else Settings()
     data = source.load(tz=settings.tz, need_orders=need_orders)
     data.report.check_usable()  # never rates of nothing with exit 0
-    overrides = source.overrides()
-    first, last = data_range(data, settings.tz)
-    warnings = data.report.set_aside_summary()
+    settings, warnings = settle(settings, data.report, *data_range(data, settings.tz))
+    if shops:
+        data = _narrowed(data, Analysis(source, settings, data, pd.DataFrame()).check_shops(shops))
+    return classified(source, settings, data, source.overrides(), warnings, model=model, engine=engine)
+
+
+def settle(settings: Settings, report: LoadReport, first: date | None, last: date | None) -> tuple[Settings, list]:
+    """The settings with their as-of day (the data's last day when none was given), and what a reader should know:
+    the rows set aside, an as-of day outside the data's range (``first`` to ``last``)."""
+    warnings = report.set_aside_summary()
     if settings.as_of is None:
         settings = settings.replace(as_of=last or date.today())
     elif last is not None and settings.as_of > last:
@@ -201,13 +207,29 @@ def analyse(
             f"the as-of day {settings.as_of} is before the data's first day {first} (the data runs {first} to "
             f"{last}): there is nothing to count yet"
         )
-    if shops:
-        data = _narrowed(data, Analysis(source, settings, data, pd.DataFrame()).check_shops(shops))
+    return settings, warnings
+
+
+def classified(
+    source: DataSource,
+    settings: Settings,
+    data: ShopData,
+    overrides: pd.DataFrame | None,
+    warnings: list[str],
+    *,
+    model: Any = None,
+    engine: str = "local",
+) -> Analysis:
+    """The analysis of loaded ``data``: its reviews classified and attributed (``overrides`` applied) on ``engine``."""
+    from toolkit.causes import classify_reviews
+
+    classify = classify_reviews
+    if check_batch_engine(engine) == "spark":
+        from toolkit._distributed import classify_on_spark as classify
+
     orders = data.orders if not data.orders.empty else None
-    classified = classify(
-        data.reviews, orders, data.chats, overrides=overrides, as_of=settings.as_of, model=model
-    ).reset_index(drop=True)
-    return Analysis(source, settings, data, classified, warnings)
+    result = classify(data.reviews, orders, data.chats, overrides=overrides, as_of=settings.as_of, model=model)
+    return Analysis(source, settings, data, result.reset_index(drop=True), list(warnings))
 
 
 __all__ = ["Analysis", "analyse", "data_range", "ENGINES", "BATCH_ENGINES"]

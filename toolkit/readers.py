@@ -12,6 +12,7 @@ import io
 import json
 import zipfile
 import zlib
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -43,13 +44,18 @@ def norm_header(header: object) -> str:
 
 
 def read_table(
-    path: str | Path, sheet: str | int | None = None, known_headers: set[str] | frozenset[str] = frozenset()
+    path: str | Path,
+    sheet: str | int | None = None,
+    known_headers: set[str] | frozenset[str] = frozenset(),
+    whole_file: bool = True,
 ) -> RawTable:
     """Read a CSV/TSV, Parquet, XLSX or JSON file, also gzip-compressed or alone in a ZIP archive.
 
     The format is taken from the file's content where it tells (gzip, ZIP, XLSX, Parquet), else from its
     name. ``sheet`` is the workbook sheet to prefer (default: the sheet holding most data).
     ``known_headers`` (normalised with :func:`norm_header`) help find the header row under a title row.
+    ``whole_file`` False: the file is a part of a file (:mod:`toolkit.parts`), so its first row is not the file's
+    and cannot be a description of the columns.
     """
     path = Path(path)
     if not path.exists():
@@ -70,7 +76,7 @@ def read_table(
             if suffix not in (".parquet", ".pq"):
                 notes.append(f"a Parquet file although named {suffix or 'without an ending'}: read as Parquet")
             frame = pd.read_parquet(io.BytesIO(data))
-            return _finish(path, frame, [], notes)
+            return _finish(path, frame, [], notes, whole_file)
         if _is_workbook(data) or suffix in (".xlsx", ".xlsm", ".xls", ".ods"):
             if suffix not in (".xlsx", ".xlsm", ".xls", ".ods"):
                 notes.append(f"an Excel workbook although named {suffix or 'without an ending'}: read as a workbook")
@@ -84,6 +90,83 @@ def read_table(
             path, f"cannot be read ({type(exc).__name__}: {str(exc)[:200]})", todo="Re-export the file and try again"
         ) from exc
     return read_csv_bytes(path, data, known_headers, notes)
+
+
+#: how much of a file is looked at to tell whether it can be read in blocks (:func:`csv_layout`)
+_LAYOUT_HEAD = 1 << 20
+
+
+def csv_layout(path: Path, known_headers: set[str] | frozenset[str] = frozenset()) -> tuple[list[str], str] | str:
+    """The header and delimiter of a CSV file that :func:`csv_blocks` reads exactly as :func:`read_table` reads it
+    whole (plain UTF-8 text, the header on the first line, every row splitting into the header's columns), else
+    why it cannot be read in blocks (the file is then read whole)."""
+    suffix = path.suffix.lower()
+    if suffix not in (".csv", ".tsv", ".txt", ""):
+        return f"{path.name} is not a CSV file"
+    try:
+        with path.open("rb") as handle:  # the whole file is scanned for CR and NUL; only its head is kept
+            head = handle.read(_LAYOUT_HEAD)
+            plain = b"\r" not in head and b"\x00" not in head
+            while plain and (block := handle.read(16 << 20)):
+                plain = b"\r" not in block and b"\x00" not in block
+    except OSError as exc:
+        raise DataFileError(path, f"cannot be read ({exc.strerror or exc})") from exc
+    if head.startswith((_GZIP, _ZIP, b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff", b"\n")) or any(
+        head.startswith(sig) for sig in _BINARY_SIGNATURES
+    ):
+        return f"{path.name} is compressed, binary or starts with a byte-order mark"
+    if not plain:
+        return f"{path.name} has CR line endings or NUL bytes"
+    text = head.decode("utf-8", errors="ignore")
+    lines = _head_lines(text, _HEADER_SEARCH)
+    delimiter = _sniff_delimiter("\n".join(lines))
+    rows = [next(csv.reader([line], delimiter=delimiter), []) for line in lines]
+    if _find_header(rows, known_headers):
+        return f"{path.name} has lines above its header"
+    header = [h.strip() for h in rows[0]] if rows else []
+    _check_header(path, header)
+    if not header or len({norm_header(h) for h in header}) < len(header):
+        return f"{path.name} has an empty column name"
+    first = pd.DataFrame([r for r in rows[1:3] if len(r) == len(header)], columns=header)
+    if len(_drop_description_row(first.assign(**{ROW_COLUMN: range(2, len(first) + 2)}), [])) < len(first):
+        return f"{path.name} has a description of the columns under its header"
+    return header, delimiter
+
+
+def csv_blocks(path: Path, header: list[str], delimiter: str, block_size: int = 16 << 20) -> Iterator[pa.RecordBatch]:
+    """The rows of a CSV file (laid out as :func:`csv_layout` found) in blocks of raw strings, each with its row
+    number (:data:`ROW_COLUMN`, as :func:`read_table` numbers them). Raises ValueError at a row that does not split
+    into the header's columns or text that is not UTF-8: such a file is read whole, where each row is accounted for.
+    """
+
+    invalid: list[object] = []
+
+    def on_invalid(row: object) -> str:
+        invalid.append(row)
+        return "skip"
+
+    row = 2
+    try:  # the first block is read at opening
+        reader = pacsv.open_csv(
+            path,
+            read_options=pacsv.ReadOptions(column_names=header, skip_rows=1, block_size=block_size),
+            parse_options=pacsv.ParseOptions(
+                delimiter=delimiter, newlines_in_values=True, invalid_row_handler=on_invalid
+            ),
+            convert_options=pacsv.ConvertOptions(
+                column_types={h: pa.string() for h in header}, strings_can_be_null=True, null_values=[""]
+            ),
+        )
+        for batch in reader:
+            if invalid:  # its text is not repeated: it may hold personal data
+                raise ValueError(f"{path.name} has a row that does not split into the header's columns")
+            numbers = pa.array(range(row, row + batch.num_rows), pa.int64())
+            row += batch.num_rows
+            yield pa.RecordBatch.from_arrays([*batch.columns, numbers], names=[*header, ROW_COLUMN])
+        if invalid:
+            raise ValueError(f"{path.name} has a row that does not split into the header's columns")
+    except pa.ArrowInvalid:
+        raise ValueError(f"{path.name} is not plain UTF-8 CSV throughout") from None
 
 
 _GZIP = b"\x1f\x8b"
@@ -459,12 +542,15 @@ def _parse_exact(text: str, header: list[str], delimiter: str) -> tuple[pd.DataF
     return frame, malformed
 
 
-def _finish(path: Path, frame: pd.DataFrame, malformed: list[tuple[int, str]], notes: list[str]) -> RawTable:
+def _finish(
+    path: Path, frame: pd.DataFrame, malformed: list[tuple[int, str]], notes: list[str], whole_file: bool = True
+) -> RawTable:
     frame.columns = [str(c).strip() for c in frame.columns]
     _check_header(path, [c for c in frame.columns if c != ROW_COLUMN])
     if ROW_COLUMN not in frame.columns:
         frame[ROW_COLUMN] = range(2, len(frame) + 2)
-    frame = _drop_description_row(frame, notes)
+    if whole_file:
+        frame = _drop_description_row(frame, notes)
     if not len(frame) and not malformed:
         notes.append("the file has a header but no data rows")
     return RawTable(path, frame, rows_read=len(frame) + len(malformed), malformed=malformed, notes=notes)

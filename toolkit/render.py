@@ -41,13 +41,13 @@ import sys
 import tempfile
 import threading
 from collections.abc import Iterator
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, as_completed, wait
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
@@ -57,6 +57,9 @@ from toolkit.paths import REPORTS_DIR, atomic_write
 from toolkit.pipeline import Analysis, check_batch_engine
 from toolkit.privacy import redact
 from toolkit.taxonomy import STATUS_LABELS
+
+if TYPE_CHECKING:
+    from toolkit.parts import Parts
 
 STATUS_RISK = {"above_target": 0, "above_strict": 1, "ok": 2, "no_orders": 3}
 RISK_NOTE = (
@@ -379,7 +382,7 @@ def _write_slices(analysis: Analysis, shops: list[str], folder: Path) -> dict[st
 
 
 def render_reports(
-    analysis: Analysis,
+    analysis: Analysis | Parts,
     *,
     shops: list[str] | None = None,
     out: str | Path = REPORTS_DIR,
@@ -394,8 +397,9 @@ def render_reports(
 ) -> RenderResult:
     """Render the reports of ``shops`` (default: every shop) into ``<out>/<as_of>/`` and write ``index.html``.
 
-    ``analysis`` is the pipeline's result (:func:`toolkit.pipeline.analyse`): every report reads its data,
-    classification and settings. See the module's docstring for how the run is isolated and published.
+    ``analysis`` is the pipeline's result (:func:`toolkit.pipeline.analyse`), or a fleet in parts
+    (:func:`toolkit.parts.fleet_analysis`, rendered part by part): every report reads its data, classification and
+    settings. See the module's docstring for how the run is isolated and published.
     ``shared_assets`` writes the Vega runtime once beside the reports instead of inlining it into each (0.9 MB less
     per report; the reports then only work with that file next to them). ``keep_notebooks`` also keeps the executed
     notebooks (they show the same redacted outputs, and the data's paths in their parameters). ``change``
@@ -416,13 +420,6 @@ def render_reports(
 
         raise ParameterError(f"cannot create the output folder {out_dir}: {exc.strerror}") from None
     _sweep(out_dir)
-    from toolkit.alerts import open_alerts
-    from toolkit.report import fleet_figures
-
-    # the rates, trends, alerts and projections of every shop in one pass each; each report gets its shop's rows
-    analysis = replace(analysis, figures=fleet_figures(analysis, shops))
-    fleet = analysis.figures["now"]
-    fleet = fleet.assign(open_alerts=fleet["shop_id"].map(open_alerts(analysis.figures["episodes"])).fillna(0))
     result = RenderResult(out_dir, out_dir / "index.html")
     with _signals_end_the_run(), _run_folders(out_dir) as (scratch, staging):
         log = scratch / "render.log"
@@ -433,12 +430,15 @@ def render_reports(
             "change": dict(change or {}),
         }
         options = {"log": log, "keep_notebook": keep_notebooks, "shared_assets": shared_assets}
+        pieces = [analysis] if isinstance(analysis, Analysis) else analysis.analyses()
+        rows: list[pd.DataFrame] = []  # the index's row of every shop, part by part
+        figured = _with_figures(pieces, shops, rows)
         if engine == "spark":
-            outcomes = _spark_outcomes(analysis, shops, parameters, template, options, staging)
+            outcomes = _spark_outcomes(figured, parameters, template, options, staging)
         else:
-            slices = _write_slices(analysis, shops, scratch / "slices")
-            tasks = [(s, staging, {**parameters, "cache": slices[s]}, template, options) for s in shops]
-            outcomes = _run_tasks(tasks, workers, log)
+            outcomes = _run_tasks(
+                _tasks(figured, scratch, staging, parameters, template, options), len(shops), workers, log
+            )
         bar = tqdm(total=len(shops), desc="reports", unit="shop", disable=not progress)
         try:
             for shop_id, path, error in outcomes:
@@ -454,26 +454,69 @@ def render_reports(
 
             atomic_write(staging / vega_file_name(), vega_bundle())
         links = {s: p.name for s, p in result.rendered.items()}
+        fleet = pd.concat(rows, ignore_index=True)
         atomic_write(staging / "index.html", index_page(fleet, links, result.failed, settings.as_of))
         _publish(staging, out_dir, result)
     return result
 
 
+def _with_figures(
+    pieces: Iterator[Analysis] | list[Analysis], shops: list[str], rows: list[pd.DataFrame]
+) -> Iterator[tuple[Analysis, list[str]]]:
+    """Each piece with the rates, trends, alerts and projections of its shops among ``shops`` (one pass each for
+    all of them; each report gets its shop's rows), and those shops; their index rows are added to ``rows``."""
+    from toolkit.alerts import open_alerts
+    from toolkit.report import fleet_figures
+
+    wanted = set(shops)
+    for piece in pieces:
+        mine = [s for s in piece.shops if s in wanted]
+        if not mine:
+            continue
+        piece = replace(piece, figures=fleet_figures(piece, mine))
+        now = piece.figures["now"]
+        rows.append(now.assign(open_alerts=now["shop_id"].map(open_alerts(piece.figures["episodes"])).fillna(0)))
+        yield piece, mine
+        del piece  # the next part is loaded without this one
+
+
+def _tasks(
+    figured: Iterator[tuple[Analysis, list[str]]],
+    scratch: Path,
+    staging: Path,
+    parameters: dict,
+    template: Path,
+    options: dict,
+) -> Iterator[tuple]:
+    """A render task for each shop, its slice written to the private scratch (part by part)."""
+    for k, (piece, mine) in enumerate(figured):
+        slices = _write_slices(piece, mine, scratch / f"slices{k}")
+        del piece  # the next part is loaded without this one
+        for shop_id in mine:
+            yield shop_id, staging, {**parameters, "cache": slices[shop_id]}, template, options
+
+
 def _spark_outcomes(
-    analysis: Analysis, shops: list[str], parameters: dict, template: Path, options: dict, staging: Path
+    figured: Iterator[tuple[Analysis, list[str]]], parameters: dict, template: Path, options: dict, staging: Path
 ) -> Iterator[tuple[str, str | None, str | None]]:
     """Each shop rendered on a Spark executor from its own slice; its files written into this run's staging."""
     from toolkit._distributed import render_on_spark
 
-    for shop_id, files, html, error in render_on_spark(analysis.by_shop(shops), parameters, template, options):
-        for name, data in files.items():
-            atomic_write(staging / name, data.decode("utf-8"))
-        yield shop_id, None if html is None else str(staging / html), error
+    for piece, mine in figured:
+        slices = piece.by_shop(mine)
+        del piece
+        for shop_id, files, html, error in render_on_spark(slices, parameters, template, options):
+            for name, data in files.items():
+                atomic_write(staging / name, data.decode("utf-8"))
+            yield shop_id, (str(staging / html) if html else None), error
 
 
-def _run_tasks(tasks: list[tuple], workers: int, log: Path) -> Iterator[tuple[str, str | None, str | None]]:
-    """Each task's result as it completes: in this process for one task or one worker, else in a pool."""
-    if len(tasks) <= 1 or workers <= 1:
+def _run_tasks(
+    tasks: Iterator[tuple], count: int, workers: int, log: Path
+) -> Iterator[tuple[str, str | None, str | None]]:
+    """Each task's result as it completes: in this process for one task or one worker, else in a pool. The tasks
+    are taken as the pool needs them (a fleet's parts are prepared while the workers render)."""
+    if count <= 1 or workers <= 1:
         try:
             for task in tasks:
                 yield _render_task(task)
@@ -484,13 +527,19 @@ def _run_tasks(tasks: list[tuple], workers: int, log: Path) -> Iterator[tuple[st
                 _WARM = None
         return
     pool = ProcessPoolExecutor(
-        max_workers=min(workers, len(tasks)),
+        max_workers=min(workers, count),
         mp_context=multiprocessing.get_context("spawn"),
         initializer=_worker_init,
         initargs=(os.getpid(), str(log)),
     )
+    pending: set = set()
     try:
-        for future in as_completed(pool.submit(_render_task, t) for t in tasks):
+        for task in tasks:
+            pending.add(pool.submit(_render_task, task))
+            if len(pending) >= 4 * workers:
+                done, pending = wait(pending, return_when=FIRST_COMPLETED)
+                yield from (future.result() for future in done)
+        for future in as_completed(pending):
             yield future.result()
     except BaseException:
         for process in list(getattr(pool, "_processes", {}).values()):  # stop now; their kernels die with them
@@ -504,7 +553,7 @@ def _run_tasks(tasks: list[tuple], workers: int, log: Path) -> Iterator[tuple[st
 def index_page(fleet: pd.DataFrame, links: dict[str, str], failed: dict[str, str], as_of: date) -> str:
     """The fleet overview: every shop ranked by risk (status, then SNRR), linking to its report."""
     fleet = fleet.assign(_risk=fleet["status"].map(STATUS_RISK)).sort_values(
-        ["_risk", "snrr_low", "snrr"], ascending=[True, False, False]
+        ["_risk", "snrr_low", "snrr", "shop_id"], ascending=[True, False, False, True]
     )
     rows = []
     for r in fleet.itertuples(index=False):

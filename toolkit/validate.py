@@ -170,16 +170,32 @@ def detect_date_order(values: pd.Series) -> tuple[bool | None, str]:
     A first number above 12 means day first, a second above 12 month first; failing both, 12-hour times with
     AM/PM mean month first (the US writes them so; day-first regions write 24-hour times).
     """
+    return date_order_of(date_order_evidence(values))
+
+
+def date_order_evidence(values: pd.Series, seen: dict[str, str | None] | None = None) -> dict[str, str | None]:
+    """The first value of ``values`` that shows a day first, a month first, a 12-hour time (None where none does);
+    ``seen``, the evidence of the rows before them (a file read in parts), keeps its examples."""
     text = values.dropna().astype("str").str.strip()
     parts = text.str.extract(_NUMERIC_DATE).astype("float")
-    first, second = parts[0] > 12, parts[1] > 12
-    if first.any() and not second.any():
-        return True, f"day first (e.g. {text[first].iloc[0]!r})"
-    if second.any() and not first.any():
-        return False, f"month first (e.g. {text[second].iloc[0]!r})"
-    twelve = text.str.contains(_TWELVE_HOUR, na=False) & parts[0].notna()
-    if twelve.any():
-        return False, f"month first: 12-hour AM/PM times (e.g. {text[twelve].iloc[0]!r})"
+    found = {
+        "day": text[parts[0] > 12],  # a first number above 12
+        "month": text[parts[1] > 12],  # a second number above 12
+        "twelve": text[text.str.contains(_TWELVE_HOUR, na=False) & parts[0].notna()],
+    }
+    seen = seen or {}
+    return {k: seen.get(k) or (str(v.iloc[0]) if len(v) else None) for k, v in found.items()}
+
+
+def date_order_of(evidence: dict[str, str | None]) -> tuple[bool | None, str]:
+    """The date order :func:`date_order_evidence` shows (see :func:`detect_date_order`)."""
+    day, month, twelve = evidence["day"], evidence["month"], evidence["twelve"]
+    if day and not month:
+        return True, f"day first (e.g. {day!r})"
+    if month and not day:
+        return False, f"month first (e.g. {month!r})"
+    if twelve:
+        return False, f"month first: 12-hour AM/PM times (e.g. {twelve!r})"
     return None, ""
 
 
