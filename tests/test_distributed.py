@@ -14,6 +14,7 @@ import pytest
 from toolkit._distributed import shop_groups
 from toolkit.cli import main
 from toolkit.errors import ParameterError
+from toolkit.parts import Parts, fleet_analysis
 from toolkit.pipeline import analyse
 from toolkit.render import TEMPLATE, render_reports, safe_name
 from toolkit.settings import Settings
@@ -98,6 +99,16 @@ def test_reports_rendered_on_spark_equal_those_rendered_here(tmp_path, samples):
     assert pages == _pages(here.out_dir)
     assert {f"{safe_name(s)}.{ext}" for s in shops for ext in ("html", "ipynb")} < set(pages)
     assert [p.name for p in spark.out_dir.glob(".*")] in ([], [".lock"])  # no staging or half file left
+
+
+def test_a_fleet_in_parts_renders_on_spark_as_it_does_here(tmp_path, samples):
+    shops = ["shop-quality", "shop-logistics", "shop-tiny"]
+    here = render_reports(samples, shops=shops, out=tmp_path / "here", workers=2, progress=False)
+    with fleet_analysis(samples.source, samples.settings, engine="spark", part_bytes=1 << 20) as parts:
+        assert isinstance(parts, Parts) and len(parts.files) > 1  # classified on Spark, part by part
+        spark = render_reports(parts, shops=shops, out=tmp_path / "spark", engine="spark", progress=False)
+    assert sorted(spark.rendered) == sorted(shops) and not spark.failed
+    assert _pages(spark.out_dir) == _pages(here.out_dir)
 
 
 def test_a_shop_failing_on_an_executor_is_reported_and_the_others_render(tmp_path, samples):

@@ -162,3 +162,10 @@ def test_exports_it_cannot_split_exactly_are_read_whole_and_it_says_why(tmp_path
 def test_a_small_fleet_is_one_analysis(fleet):
     with fleet_analysis(DataSource(data_dir=str(fleet), use_default_labels=False)) as analysis:
         assert isinstance(analysis, Analysis) and not any("read whole" in w for w in analysis.warnings)
+
+
+def test_the_olist_tables_are_read_whole_and_it_says_why(olist_dir):
+    source = DataSource(data_dir=str(olist_dir / "random-sample"), preset="olist", use_default_labels=False)
+    with fleet_analysis(source, Settings(), part_bytes=PART) as analysis:
+        assert isinstance(analysis, Analysis) and len(analysis.shops) > 1000
+        assert any("read whole" in w and "joined across files" in w for w in analysis.warnings)

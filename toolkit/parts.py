@@ -210,8 +210,12 @@ def _split_file(
     for k in range(count):
         (folder / f"{k}").mkdir(mode=0o700, exist_ok=True)
         writers.append(pq.ParquetWriter(folder / f"{k}" / f"{name}.parquet", schema))
+    from tqdm import tqdm
+
+    bar = tqdm(desc=f"splitting {path.name} by shop", unit=" rows", unit_scale=True, leave=False)
     try:
         for batch in csv_blocks(path, header, delimiter):
+            bar.update(batch.num_rows)
             for column in dates:
                 values = batch.column(column).to_pandas()
                 evidence[(name, column)] = date_order_evidence(values, evidence.get((name, column)))
@@ -224,6 +228,7 @@ def _split_file(
                 if bounds[k + 1] > bounds[k]:
                     writers[k].write_table(rows.slice(bounds[k], bounds[k + 1] - bounds[k]))
     finally:
+        bar.close()
         for writer in writers:
             writer.close()
 

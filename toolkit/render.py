@@ -8,7 +8,8 @@ How a batch runs (issue 12 item 1, issue 13 item 1):
 
 - **Fleet-wide work once.** The parent loads, classifies and attributes once (:func:`toolkit.pipeline.analyse`),
   computes the index's rates for every shop in one pass, and writes each shop's own slice of the analysis to its own
-  file. A kernel reads only its shop's slice, never the whole fleet.
+  file. A kernel reads only its shop's slice, never the whole fleet. A fleet larger than one part
+  (:mod:`toolkit.parts`) is split by shop and done part by part, so the parent holds one part at a time.
 - **Warm kernels.** Each worker starts one kernel and keeps it (and its imports) across shops; papermill still
   executes the parameterised template for every shop (the template stays the one source of the report), and the
   kernel's namespace is reset between shops. One shop, or one worker, runs without a pool (two processes in all).
