@@ -15,9 +15,9 @@ How it stays exact (issue 13 item 2):
 - **Then each part in turn** is classified (the corrections applied) and its shops rendered
   (:func:`toolkit.render.render_reports`); the index lists every shop.
 - **Or whole.** Exports the stream cannot read exactly as the reader would are loaded whole, as a small fleet is,
-  and :attr:`Parts.why_whole` says why: a workbook or JSON file, another encoding, lines above the header, a row
-  that does not split, the Olist tables (joined across files), reviews that name their shop only through their
-  order, one shop's exports.
+  and a warning says why: a Parquet, workbook or JSON file (or one compressed), another encoding, lines above the
+  header, a row that does not split, the Olist tables (joined across files), reviews that name their shop only
+  through their order, one shop's exports.
 
 A review whose order is in another shop's part is set aside as an unknown order (a whole load says "not a shop of
 this order"); either way it is not counted.
