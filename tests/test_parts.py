@@ -144,6 +144,7 @@ def test_the_cli_renders_a_large_fleet_in_parts_and_leaves_no_scratch(tmp_path, 
         (lambda data: data.replace(b"\nO000050,", b"\nO000050,extra,", 1), "does not split"),
         (lambda data: data + data.splitlines()[-1] + b",extra\n", "does not split"),  # in the last block
         (lambda data: data + data.splitlines()[-1] + b"caf\xe9\n", "not plain UTF-8"),  # cp1252
+        (lambda data: data.replace(b",variant\n", b",variant\xe9\n", 1), "not plain UTF-8"),  # in the header
     ],
 )
 def test_exports_it_cannot_split_exactly_are_read_whole_and_it_says_why(tmp_path, fleet, spoil, why):
@@ -169,3 +170,62 @@ def test_the_olist_tables_are_read_whole_and_it_says_why(olist_dir):
     with fleet_analysis(source, Settings(), part_bytes=PART) as analysis:
         assert isinstance(analysis, Analysis) and len(analysis.shops) > 1000
         assert any("read whole" in w and "joined across files" in w for w in analysis.warnings)
+
+
+def _rule_mapping(folder: Path) -> str:
+    text = (Path(__file__).parents[1] / "toolkit" / "mappings" / "canonical.toml").read_text()
+    text = text.replace('name = "canonical"', 'name = "custom"')
+    text = text.replace("[orders]\n", '[orders]\ncolumns.shop_id = ["shop_id", "seller"]\n')
+    text = text.replace("[reviews]\n", '[reviews]\ncolumns.shop_id = ["shop_id", "seller"]\n')
+    rules = "".join(
+        f'[[orders.status_rules]]\nstatus = "returned"\ncolumn = "{c}"\nis = ["x"]\n' for c in ("rule_a", "rule_b")
+    )
+    (folder / "mapping.toml").write_text(
+        text.replace("[orders.values.order_status]", rules + "[orders.values.order_status]")
+    )
+    return str(folder / "mapping.toml")
+
+
+def _second_shop_column(table: str, frame: pd.DataFrame) -> pd.DataFrame:
+    """Every 7th row names its shop only in a second column (as Amazon's, Lazada's and TikTok's mappings allow)."""
+    if table in ("orders", "reviews"):
+        frame["seller"] = frame["shop_id"]
+        frame.loc[frame.index % 7 == 0, "shop_id"] = "  "
+    return frame
+
+
+def _rules_in_some_shops(table: str, frame: pd.DataFrame) -> pd.DataFrame:
+    """Two status rules, each met by one shop's rows only: each part says its own, the report says both in order."""
+    if table == "orders":
+        frame["rule_a"] = frame["rule_b"] = ""
+        frame.loc[(frame["shop_id"] == "shop-healthy~r2").to_numpy().nonzero()[0][:5], "rule_a"] = "x"
+        frame.loc[(frame["shop_id"] == "shop-hover").to_numpy().nonzero()[0][:5], "rule_b"] = "x"
+    return frame
+
+
+@pytest.mark.parametrize(
+    ("change", "write"),
+    [
+        (_second_shop_column, {}),
+        (_rules_in_some_shops, {}),
+        (lambda table, frame: frame, {"sep": ";"}),  # the reader's note of the delimiter is kept
+        (lambda table, frame: frame, {"encoding": "utf-8-sig"}),  # Excel's "CSV UTF-8", with a byte-order mark
+    ],
+)
+def test_exports_read_in_parts_give_the_whole_load_report(tmp_path, fleet, change, write):
+    folder = tmp_path / "fleet"
+    folder.mkdir()
+    for table in TABLES:
+        frame = change(table, pd.read_csv(fleet / f"{table}.csv", dtype=str, keep_default_na=False))
+        frame.to_csv(folder / f"{table}.csv", index=False, **write)
+    source = DataSource(data_dir=str(folder), mapping=_rule_mapping(tmp_path), use_default_labels=False)
+    whole = analyse(source, Settings())
+    with fleet_analysis(source, Settings(), part_bytes=PART) as parts:
+        assert isinstance(parts, Parts), parts.warnings
+        assert parts.shops == whole.shops  # a shop is in one part, however its rows name it
+        assert sum(map(len, parts.part_shops)) == len(whole.shops)
+        assert parts.report.to_frame().equals(whole.data.report.to_frame())
+        assert parts.report.derived == whole.data.report.derived
+        aside = pd.concat([p.data.set_aside for p in parts.analyses()]).astype(str)
+    keys = list(aside.columns)
+    assert _sorted(aside, keys).equals(_sorted(whole.data.set_aside.astype(str), keys))

@@ -295,7 +295,7 @@ def load_shop_data(
     else:
         set_aside = pd.DataFrame({c: pd.Series(dtype="object") for c in SET_ASIDE_COLUMNS})
     report = _report(reads, frames, set_aside, notes, need_orders)
-    report.derived = derived
+    report.derived = sorted(derived)  # by table and column (the same for a fleet read in parts)
     clean = {name: frame.drop(columns=[FILE_COLUMN, ROW_COLUMN], errors="ignore") for name, frame in frames.items()}
     return ShopData(clean["orders"], clean["reviews"], clean["products"], clean["chats"], set_aside, report, tz)
 
@@ -331,7 +331,7 @@ def _report(reads, frames, set_aside: pd.DataFrame, notes: dict[str, list[str]],
                 example_value=("value", "first"),
             )
             .reset_index()
-            .sort_values("count", ascending=False, kind="stable")
+            .sort_values(["count", "reason"], ascending=[False, True])
         )
         n_aside = mine["row"].nunique()
         files.append(
@@ -365,7 +365,7 @@ def merge_reports(reports: list[LoadReport], need_orders: bool = True) -> LoadRe
         for f in report.files:
             by_file.setdefault((f.table, f.file), []).append(f)
     files = [_merged_file(parts) for parts in by_file.values()]
-    derived = _merged_lines([line for r in reports for line in r.derived])
+    derived = _merged_lines([r.derived for r in reports])
     orders = sum(f.accepted for f in files if f.table == "orders")
     return LoadReport(files, _problems(files, orders == 0, need_orders), derived)
 
@@ -386,25 +386,26 @@ def _merged_file(parts: list[FileReport]) -> FileReport:
             }
         )
     frame = pd.DataFrame(merged, columns=list(first.reasons.columns))
-    frame = frame.sort_values("count", ascending=False, kind="stable").reset_index(drop=True)
+    frame = frame.sort_values(["count", "reason"], ascending=[False, True]).reset_index(drop=True)
     # a part without rows of the file says nothing of the file ("no data rows")
     notes = [n for f in parts if f.rows_read or not rows for n in f.notes]
     aside = sum(f.set_aside for f in parts)
     return FileReport(first.table, first.file, rows, rows - aside, aside, frame, list(dict.fromkeys(notes)))
 
 
-def _merged_lines(lines: list[str]) -> list[str]:
-    """Lines said once, the counts of a line said by several parts summed."""
+def _merged_lines(parts: list[list[str]]) -> list[str]:
+    """The lines of the parts said once, the counts of a line summed, in order (as :func:`load_shop_data` gives)."""
     counts: dict[str, list[int]] = {}
-    for line in lines:
+    for line in (line for lines in parts for line in lines):
         numbers = [int(n.replace(",", "")) for n in _COUNT.findall(line)]
         template = _COUNT.sub("\0", line)
-        counts[template] = [a + b for a, b in zip(counts.get(template, [0] * len(numbers)), numbers, strict=True)]
+        totals = counts.get(template, [0] * len(numbers))
+        counts[template] = [a + b for a, b in zip(totals, numbers, strict=True)]
     out = []
     for template, total in counts.items():
         pieces = template.split("\0")
         out.append(pieces[0] + "".join(f"{n:,}{rest}" for n, rest in zip(total, pieces[1:], strict=True)))
-    return out
+    return sorted(out)
 
 
 def _date_order(

@@ -19,15 +19,18 @@ How it stays exact (issue 13 item 2):
   header, a row that does not split, the Olist tables (joined across files), reviews that name their shop only
   through their order, one shop's exports.
 
-A review whose order is in another shop's part is set aside as an unknown order (a whole load says "not a shop of
-this order"); either way it is not counted.
+Two differences remain, both about ids shared across shops: a review whose order id is only another shop's is set
+aside as an unknown order (a whole load says "not a shop of this order"; it is not counted either way), and a review
+that takes its product from its order takes it from its own shop's lines of that order.
 
 The parts live in a private scratch folder (mode 0700) that is removed when the batch ends, however it ends.
 """
 
 from __future__ import annotations
 
+import contextlib
 import math
+import resource
 import shutil
 import tempfile
 from collections.abc import Iterator
@@ -45,7 +48,7 @@ import pyarrow.parquet as pq
 from toolkit.load import LoadReport, date_headers, merge_reports, resolve_paths
 from toolkit.mapping import Mapping, known_headers, load_mapping
 from toolkit.pipeline import Analysis, analyse, check_shops, classified, data_range, settle
-from toolkit.readers import ROW_COLUMN, csv_blocks, csv_layout, norm_header
+from toolkit.readers import ROW_COLUMN, csv_blocks, csv_layout, delimiter_notes, norm_header
 from toolkit.settings import Settings
 from toolkit.source import TABLE_OPTIONS, DataSource
 from toolkit.validate import date_order_evidence
@@ -115,7 +118,7 @@ def fleet_analysis(
             whole.warnings.append(f"the exports are read whole, not in parts ({split}): memory grows with the fleet")
             yield whole
         else:
-            yield _load_parts(source, settings, split, folder, model, engine)
+            yield _load_parts(source, settings, *split, folder, model, engine)
     finally:
         shutil.rmtree(folder, ignore_errors=True)
         janitor.stdin.close()
@@ -123,14 +126,22 @@ def fleet_analysis(
 
 
 def _load_parts(
-    source: DataSource, settings: Settings, parts: list[DataSource], folder: Path, model: Any, engine: str
+    source: DataSource,
+    settings: Settings,
+    parts: list[DataSource],
+    notes: dict[str, list[str]],
+    folder: Path,
+    model: Any,
+    engine: str,
 ) -> Parts:
-    """Load every part (each saved to disk as soon as it is loaded); settle the settings on the whole."""
+    """Load every part (each saved to disk as soon as it is loaded, its part files then removed); settle the
+    settings on the whole; the reader's ``notes`` of each file (by name) head its notes in the load report."""
     from tqdm import tqdm
 
     reports, files, shops, first, last = [], [], [], [], []
     for k, part in enumerate(tqdm(parts, desc="loading parts", unit="part", leave=False)):
         data = part.load(tz=settings.tz)
+        shutil.rmtree(folder / f"{k}")  # the scratch holds one copy of the data, not two
         reports.append(data.report)
         lo, hi = data_range(data, settings.tz)
         first += [lo] if lo else []
@@ -142,6 +153,8 @@ def _load_parts(
             shops.append(names)
         del data
     report = merge_reports(reports)
+    for f in report.files:
+        f.notes[:0] = notes.get(f.file, [])
     report.check_usable()
     settings, warnings = settle(settings, report, min(first, default=None), max(last, default=None))
     every = sorted(s for names in shops for s in names)
@@ -150,8 +163,9 @@ def _load_parts(
 
 def split_exports(
     source: DataSource, mapping: Mapping, paths: dict[str, Path], folder: Path, part_bytes: int
-) -> list[DataSource] | str:
-    """The sources of the parts of ``paths`` (files in ``folder``), or why the exports are read whole."""
+) -> tuple[list[DataSource], dict[str, list[str]]] | str:
+    """The sources of the parts of ``paths`` (files in ``folder``) and what the reader notes of each file (by
+    name), or why the exports are read whole."""
     if mapping.adapter:
         return f"the {mapping.name} tables are joined across files"
     layouts, shop_columns = {}, {}
@@ -159,11 +173,11 @@ def split_exports(
         layout = csv_layout(path, known_headers(mapping, name))
         if isinstance(layout, str):
             return layout
-        column = _shop_column(mapping, name, layout[0])
-        if column is None:
+        columns = _shop_columns(mapping, name, layout[0])
+        if not columns:
             return f"{path.name} names no shop in its rows"
-        layouts[name], shop_columns[name] = layout, column
-    count = math.ceil(sum(p.stat().st_size for p in paths.values()) / part_bytes)
+        layouts[name], shop_columns[name] = layout, columns
+    count = min(math.ceil(sum(p.stat().st_size for p in paths.values()) / part_bytes), _open_files() - 64)
     evidence: dict[tuple[str, str], dict] = {}
     for name, path in paths.items():
         header, delimiter = layouts[name]
@@ -178,19 +192,43 @@ def split_exports(
         "file_names": {name: str(path) for name, path in paths.items()},
         "date_evidence": {key: evidence[key] for key in consulted},
     }
-    return [
+    parts = [
         replace(source, data_dir=None, options=options, **{n: str(folder / f"{k}" / f"{n}.parquet") for n in paths})
         for k in range(count)
     ]
+    return parts, {str(path): delimiter_notes(layouts[name][1]) for name, path in paths.items()}
 
 
-def _shop_column(mapping: Mapping, name: str, header: list[str]) -> str | None:
-    """The header holding the shop of each row (as the mapping reads it), or None when the rows name none."""
+def _open_files() -> int:
+    """How many files this process may hold open, raised to the system's limit (a split writes every part at once;
+    beyond it, parts grow instead)."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if hard == resource.RLIM_INFINITY:
+        hard = 1 << 16
+    if soft != resource.RLIM_INFINITY and soft < hard:
+        with contextlib.suppress(ValueError, OSError):
+            resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
+            soft = hard
+    return hard if soft == resource.RLIM_INFINITY else soft
+
+
+def _shop_columns(mapping: Mapping, name: str, header: list[str]) -> list[str]:
+    """The headers holding the shop of each row, in the mapping's order (the first filled one is the shop, as the
+    mapping reads it); none when the rows name no shop."""
     tmap = mapping.tables[name]
     if "shop_id" in tmap.constants or "shop_id" in tmap.combine:
-        return None
+        return []
     by_norm = {norm_header(h): h for h in header}
-    return next((by_norm[norm_header(h)] for h in tmap.columns.get("shop_id", ()) if norm_header(h) in by_norm), None)
+    return [by_norm[norm_header(h)] for h in tmap.columns.get("shop_id", ()) if norm_header(h) in by_norm]
+
+
+def _shops(batch: pa.RecordBatch, columns: list[str]) -> pa.Array:
+    """Each row's shop as the mapping and the validator read it: the first filled column, trimmed."""
+    shop = None
+    for column in columns:
+        value = pc.utf8_trim_whitespace(batch.column(column))
+        shop = value if shop is None else pc.if_else(pc.fill_null(pc.not_equal(shop, ""), False), shop, value)
+    return pc.fill_null(shop, "")
 
 
 def _split_file(
@@ -198,7 +236,7 @@ def _split_file(
     name: str,
     header: list[str],
     delimiter: str,
-    shop_column: str,
+    shop_columns: list[str],
     folder: Path,
     count: int,
     dates: list[str],
@@ -219,7 +257,7 @@ def _split_file(
             for column in dates:
                 values = batch.column(column).to_pandas()
                 evidence[(name, column)] = date_order_evidence(values, evidence.get((name, column)))
-            shop = pc.fill_null(pc.utf8_trim_whitespace(batch.column(shop_column)), "")
+            shop = _shops(batch, shop_columns)
             part = pd.util.hash_array(shop.to_numpy(zero_copy_only=False).astype(object)) % np.uint64(count)
             order = np.argsort(part, kind="stable")
             rows = pa.Table.from_batches([batch]).take(pa.array(order))

@@ -111,13 +111,17 @@ def csv_layout(path: Path, known_headers: set[str] | frozenset[str] = frozenset(
                 plain = b"\r" not in block and b"\x00" not in block
     except OSError as exc:
         raise DataFileError(path, f"cannot be read ({exc.strerror or exc})") from exc
-    if head.startswith((_GZIP, _ZIP, b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff", b"\n")) or any(
+    head = head.removeprefix(b"\xef\xbb\xbf")  # a UTF-8 byte-order mark (Excel's "CSV UTF-8") is read as none
+    if head.startswith((_GZIP, _ZIP, b"\xff\xfe", b"\xfe\xff", b"\n")) or any(
         head.startswith(sig) for sig in _BINARY_SIGNATURES
     ):
-        return f"{path.name} is compressed, binary or starts with a byte-order mark"
+        return f"{path.name} is compressed, binary, UTF-16 or starts with a blank line"
     if not plain:
         return f"{path.name} has CR line endings or NUL bytes"
-    text = head.decode("utf-8", errors="ignore")
+    try:  # the lines of the head (its last line may be cut inside a character)
+        text = head[: head.rfind(b"\n") + 1 or len(head)].decode("utf-8")
+    except UnicodeDecodeError:
+        return f"{path.name} is not plain UTF-8 CSV throughout"
     lines = _head_lines(text, _HEADER_SEARCH)
     delimiter = _sniff_delimiter("\n".join(lines))
     rows = [next(csv.reader([line], delimiter=delimiter), []) for line in lines]
@@ -131,6 +135,11 @@ def csv_layout(path: Path, known_headers: set[str] | frozenset[str] = frozenset(
     if len(_drop_description_row(first.assign(**{ROW_COLUMN: range(2, len(first) + 2)}), [])) < len(first):
         return f"{path.name} has a description of the columns under its header"
     return header, delimiter
+
+
+def delimiter_notes(delimiter: str) -> list[str]:
+    """What the reader notes of a file's delimiter (nothing for a comma)."""
+    return [f"delimiter {delimiter!r} detected"] if delimiter != "," else []
 
 
 def csv_blocks(path: Path, header: list[str], delimiter: str, block_size: int = 16 << 20) -> Iterator[pa.RecordBatch]:
@@ -165,8 +174,9 @@ def csv_blocks(path: Path, header: list[str], delimiter: str, block_size: int = 
             yield pa.RecordBatch.from_arrays([*batch.columns, numbers], names=[*header, ROW_COLUMN])
         if invalid:
             raise ValueError(f"{path.name} has a row that does not split into the header's columns")
-    except pa.ArrowInvalid:
-        raise ValueError(f"{path.name} is not plain UTF-8 CSV throughout") from None
+    except pa.ArrowInvalid as exc:  # pyarrow's message, never the row's text: it may hold personal data
+        why = "is not plain UTF-8 CSV throughout" if "UTF8" in str(exc) else "has a row longer than a block"
+        raise ValueError(f"{path.name} {why}") from None
 
 
 _GZIP = b"\x1f\x8b"
@@ -369,8 +379,7 @@ def read_csv_bytes(
         notes.append(f"header found on line {start + 1} (lines above skipped: {_preview(rows[:start])})")
         text = text[sum(len(line) + 1 for line in lines[:start]) :]
         same_bytes = False
-    if delimiter != ",":
-        notes.append(f"delimiter {delimiter!r} detected")
+    notes.extend(delimiter_notes(delimiter))
     try:
         header = next(csv.reader(io.StringIO(_head_lines(text, 1)[0]), delimiter=delimiter))
     except (csv.Error, StopIteration):
