@@ -133,7 +133,8 @@ def test_the_cli_renders_a_large_fleet_in_parts_and_leaves_no_scratch(tmp_path, 
     pages = list((tmp_path / "out" / "2026-10-31").glob("*.html"))
     assert len(pages) == 21 + 1  # every shop, and the index
     assert not list(tmp_path.glob("shop-health-*"))  # the parts and the run's scratch are gone
-    assert "rows set aside" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert "rows set aside" in err and f"21 shops done in {len(loaded)} parts" in err
 
 
 @pytest.mark.parametrize(

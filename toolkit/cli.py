@@ -249,10 +249,14 @@ def _report(args: argparse.Namespace) -> int:
         "engine": args.engine,
     }
     if args.all:  # a large fleet is loaded, classified and rendered part by part (toolkit.parts)
-        from toolkit.parts import fleet_analysis
+        from toolkit.parts import Parts, fleet_analysis
 
         with fleet_analysis(source_from_args(args), settings_from_args(args), engine=args.engine) as fleet:
             _warn(fleet.warnings)
+            if isinstance(fleet, Parts):
+                print(
+                    f"note: a large fleet: {len(fleet.shops):,} shops done in {len(fleet.files)} parts", file=sys.stderr
+                )
             result = render_reports(fleet, **options)
     else:
         analysis = analyse_args(args, shops=args.shop)  # only the shops asked for are classified
