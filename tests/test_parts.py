@@ -223,10 +223,22 @@ def test_exports_read_in_parts_give_the_whole_load_report(tmp_path, fleet, chang
     whole = analyse(source, Settings())
     with fleet_analysis(source, Settings(), part_bytes=PART) as parts:
         assert isinstance(parts, Parts), parts.warnings
-        assert parts.shops == whole.shops  # a shop is in one part, however its rows name it
-        assert sum(map(len, parts.part_shops)) == len(whole.shops)
+        assert parts.shops == whole.shops
         assert parts.report.to_frame().equals(whole.data.report.to_frame())
         assert parts.report.derived == whole.data.report.derived
-        aside = pd.concat([p.data.set_aside for p in parts.analyses()]).astype(str)
+        pieces = list(parts.analyses())
+        aside = pd.concat([p.data.set_aside for p in pieces]).astype(str)
+    assert sum(len(p.shops) for p in pieces) == len(whole.shops)  # a shop is in one part, however its rows name it
     keys = list(aside.columns)
     assert _sorted(aside, keys).equals(_sorted(whole.data.set_aside.astype(str), keys))
+
+
+def test_one_shops_exports_are_not_split_and_need_no_warning():
+    """A marketplace's own export is one shop's (it names none): however large, there is nothing to split."""
+    folder = Path(__file__).parent / "fixtures" / "exports" / "tiktok-id"
+    source = DataSource(
+        orders=str(folder / "orders.csv"), reviews=str(folder / "reviews.csv"), preset="tiktok-seller-center"
+    )
+    with fleet_analysis(source, Settings(tz="Asia/Jakarta"), part_bytes=1) as analysis:
+        assert isinstance(analysis, Analysis) and len(analysis.shops) == 1
+        assert not any("read whole" in w for w in analysis.warnings)

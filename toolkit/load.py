@@ -372,17 +372,18 @@ def merge_reports(reports: list[LoadReport], need_orders: bool = True) -> LoadRe
 
 def _merged_file(parts: list[FileReport]) -> FileReport:
     first, rows = parts[0], sum(f.rows_read for f in parts)
-    reasons = pd.concat([f.reasons.assign(_part=k) for k, f in enumerate(parts)], ignore_index=True)
+    reasons = pd.concat([f.reasons for f in parts], ignore_index=True)
     merged = []
     for reason, group in reasons.groupby("reason", sort=False):
-        examples = sorted({int(n) for e in group["example_rows"] for n in str(e).split(", ") if n})
-        first_value = group.assign(_first=[int(str(e).split(",")[0]) for e in group["example_rows"]])
+        rows_of = [[int(n) for n in str(e).split(", ") if n] for e in group["example_rows"]]
+        examples = sorted({n for rows_ in rows_of for n in rows_})
+        earliest = min(range(len(rows_of)), key=lambda i: rows_of[i][:1] or [float("inf")])
         merged.append(
             {
                 "reason": reason,
                 "count": int(group["count"].sum()),
                 "example_rows": ", ".join(map(str, examples[:EXAMPLES])),
-                "example_value": first_value.sort_values("_first")["example_value"].iloc[0],
+                "example_value": group["example_value"].iloc[earliest],  # the value of the file's first such row
             }
         )
     frame = pd.DataFrame(merged, columns=list(first.reasons.columns))

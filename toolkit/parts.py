@@ -17,7 +17,7 @@ How it stays exact (issue 13 item 2):
 - **Or whole.** Exports the stream cannot read exactly as the reader would are loaded whole, as a small fleet is,
   and a warning says why: a Parquet, workbook or JSON file (or one compressed), another encoding, lines above the
   header, a row that does not split, the Olist tables (joined across files), reviews that name their shop only
-  through their order, one shop's exports.
+  through their order. One shop's exports (no file names a shop: the marketplaces' own exports) are not split.
 
 Two differences remain, both about ids shared across shops: a review whose order id is only another shop's is set
 aside as an unknown order (a whole load says "not a shop of this order"; it is not counted either way), and a review
@@ -35,7 +35,7 @@ import shutil
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -69,7 +69,6 @@ class Parts:
     files: list[Path]  # each part's ShopData (pickled, private scratch)
     model: Any = None
     engine: str = "local"
-    part_shops: list[list[str]] = field(default_factory=list)
 
     def check_shops(self, shops: list[str] | None) -> list[str]:
         return check_shops(self.shops, shops)
@@ -113,7 +112,9 @@ def fleet_analysis(
     janitor = start_janitor(str(folder))
     try:
         split = split_exports(source, mapping, paths, folder, part_bytes)
-        if isinstance(split, str):
+        if split is None:  # one shop's exports: nothing to split
+            yield analyse(source, settings, model=model, engine=engine)
+        elif isinstance(split, str):
             whole = analyse(source, settings, model=model, engine=engine)
             whole.warnings.append(f"the exports are read whole, not in parts ({split}): memory grows with the fleet")
             yield whole
@@ -158,14 +159,14 @@ def _load_parts(
     report.check_usable()
     settings, warnings = settle(settings, report, min(first, default=None), max(last, default=None))
     every = sorted(s for names in shops for s in names)
-    return Parts(source, settings, report, warnings, every, files, model, engine, shops)
+    return Parts(source, settings, report, warnings, every, files, model, engine)
 
 
 def split_exports(
     source: DataSource, mapping: Mapping, paths: dict[str, Path], folder: Path, part_bytes: int
-) -> tuple[list[DataSource], dict[str, list[str]]] | str:
+) -> tuple[list[DataSource], dict[str, list[str]]] | str | None:
     """The sources of the parts of ``paths`` (files in ``folder``) and what the reader notes of each file (by
-    name), or why the exports are read whole."""
+    name); else why the exports are read whole, or None for one shop's exports (no file names a shop)."""
     if mapping.adapter:
         return f"the {mapping.name} tables are joined across files"
     layouts, shop_columns = {}, {}
@@ -173,10 +174,12 @@ def split_exports(
         layout = csv_layout(path, known_headers(mapping, name))
         if isinstance(layout, str):
             return layout
-        columns = _shop_columns(mapping, name, layout[0])
-        if not columns:
-            return f"{path.name} names no shop in its rows"
-        layouts[name], shop_columns[name] = layout, columns
+        layouts[name], shop_columns[name] = layout, _shop_columns(mapping, name, layout[0])
+    if not any(shop_columns.values()):
+        return None  # the exports of one shop (TikTok, Shopee, Lazada, Amazon exports are)
+    unnamed = [paths[name].name for name, columns in shop_columns.items() if not columns]
+    if unnamed:
+        return f"{unnamed[0]} names no shop in its rows"
     count = min(math.ceil(sum(p.stat().st_size for p in paths.values()) / part_bytes), _open_files() - 64)
     evidence: dict[tuple[str, str], dict] = {}
     for name, path in paths.items():
@@ -243,13 +246,13 @@ def _split_file(
     evidence: dict[tuple[str, str], dict],
 ) -> None:
     """Every row of ``path`` into the part file of its shop; the date-order evidence of ``dates`` gathered."""
+    from tqdm import tqdm
+
     schema = pa.schema([(h, pa.string()) for h in header] + [(ROW_COLUMN, pa.int64())])
     writers = []
     for k in range(count):
         (folder / f"{k}").mkdir(mode=0o700, exist_ok=True)
         writers.append(pq.ParquetWriter(folder / f"{k}" / f"{name}.parquet", schema))
-    from tqdm import tqdm
-
     bar = tqdm(desc=f"splitting {path.name} by shop", unit=" rows", unit_scale=True, leave=False)
     try:
         for batch in csv_blocks(path, header, delimiter):

@@ -167,12 +167,12 @@ def csv_blocks(path: Path, header: list[str], delimiter: str, block_size: int = 
             ),
         )
         for batch in reader:
-            if invalid:  # its text is not repeated: it may hold personal data
-                raise ValueError(f"{path.name} has a row that does not split into the header's columns")
+            if invalid:
+                break
             numbers = pa.array(range(row, row + batch.num_rows), pa.int64())
             row += batch.num_rows
             yield pa.RecordBatch.from_arrays([*batch.columns, numbers], names=[*header, ROW_COLUMN])
-        if invalid:
+        if invalid:  # its text is not repeated: it may hold personal data
             raise ValueError(f"{path.name} has a row that does not split into the header's columns")
     except pa.ArrowInvalid as exc:  # pyarrow's message, never the row's text: it may hold personal data
         why = "is not plain UTF-8 CSV throughout" if "UTF8" in str(exc) else "has a row longer than a block"

@@ -504,9 +504,7 @@ def _spark_outcomes(
     from toolkit._distributed import render_on_spark
 
     for piece, mine in figured:
-        slices = piece.by_shop(mine)
-        del piece
-        for shop_id, files, html, error in render_on_spark(slices, parameters, template, options):
+        for shop_id, files, html, error in render_on_spark(piece.by_shop(mine), parameters, template, options):
             for name, data in files.items():
                 atomic_write(staging / name, data.decode("utf-8"))
             yield shop_id, (str(staging / html) if html else None), error

@@ -164,15 +164,6 @@ def parse_number(values: pd.Series) -> pd.Series:
     return pd.to_numeric(whole.where(whole != ""), errors="coerce").astype("float64")
 
 
-def detect_date_order(values: pd.Series) -> tuple[bool | None, str]:
-    """Day first (True) or month first (False) as the data shows it, with the evidence; None if it cannot tell.
-
-    A first number above 12 means day first, a second above 12 month first; failing both, 12-hour times with
-    AM/PM mean month first (the US writes them so; day-first regions write 24-hour times).
-    """
-    return date_order_of(date_order_evidence(values))
-
-
 def date_order_evidence(values: pd.Series, seen: dict[str, str | None] | None = None) -> dict[str, str | None]:
     """The first value of ``values`` that shows a day first, a month first, a 12-hour time (None where none does);
     ``seen``, the evidence of the rows before them (a file read in parts), keeps its examples."""
@@ -188,7 +179,12 @@ def date_order_evidence(values: pd.Series, seen: dict[str, str | None] | None = 
 
 
 def date_order_of(evidence: dict[str, str | None]) -> tuple[bool | None, str]:
-    """The date order :func:`date_order_evidence` shows (see :func:`detect_date_order`)."""
+    """Day first (True) or month first (False) as :func:`date_order_evidence` shows it, with the evidence; None if it
+    cannot tell.
+
+    A first number above 12 means day first, a second above 12 month first; failing both, 12-hour times with
+    AM/PM mean month first (the US writes them so; day-first regions write 24-hour times).
+    """
     day, month, twelve = evidence["day"], evidence["month"], evidence["twelve"]
     if day and not month:
         return True, f"day first (e.g. {day!r})"
@@ -440,4 +436,12 @@ def link_reviews(
     return reviews[~rejected].reset_index(drop=True), pd.concat(aside, ignore_index=True).drop(columns=_POS)
 
 
-__all__ = ["ParseOptions", "parse_timestamps", "parse_number", "detect_date_order", "validate_table", "link_reviews"]
+__all__ = [
+    "ParseOptions",
+    "parse_timestamps",
+    "parse_number",
+    "date_order_evidence",
+    "date_order_of",
+    "validate_table",
+    "link_reviews",
+]
